@@ -1,0 +1,3 @@
+module github.com/ndnflow/ndnflow
+
+go 1.26.8
