@@ -1,5 +1,5 @@
 // Package depgraph enforces ndnflow's one-way import graph
-// (ARCHITECTURE.md "Module and layout"): tlv → ndn → (security, face) →
+// (README.md "Package map", docs/development.md): tlv → ndn → (security, face) →
 // (forwarder, app) → bench → cmd, with internal/ importing only the standard
 // library. Its test lists every package of the module with `go list` and fails
 // on any import the table in [Rules] does not allow, including imports made
@@ -47,7 +47,7 @@ type Extra struct {
 }
 
 // Rules returns ndnflow's import table. To add a top-level package, add a
-// rule here and a row to ARCHITECTURE.md's table in the same change.
+// rule here and a row to the package map in README.md in the same change.
 func Rules() []Rule {
 	return []Rule{
 		{Dir: "tlv"},
@@ -104,7 +104,7 @@ func Check(module string, rules []Rule, pkgs []Package) []Violation {
 		r, ok := ruleFor(rules, from)
 		if !ok {
 			out = append(out, Violation{From: displayName(from), Reason: "no import rule covers this package; " +
-				"add one to Rules() in internal/depgraph and a row to ARCHITECTURE.md"})
+				"add one to Rules() in internal/depgraph and a row to the package map in README.md"})
 			continue
 		}
 		seen := map[string]bool{}

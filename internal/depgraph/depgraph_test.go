@@ -64,7 +64,7 @@ func TestCheck(t *testing.T) {
 		{"bench imports forwarder", pkg("bench", mod+"/forwarder", mod+"/app", "github.com/prometheus/client_golang/prometheus"), ""},
 		{"cmd imports everything", pkg("cmd/ndnflow", mod+"/bench", mod+"/forwarder", "github.com/spf13/cobra"), ""},
 		{"unknown package", pkg("video", mod+"/ndn"),
-			"video: no import rule covers this package; add one to Rules() in internal/depgraph and a row to ARCHITECTURE.md"},
+			"video: no import rule covers this package; add one to Rules() in internal/depgraph and a row to the package map in README.md"},
 		{"import of an unknown package", pkg("cmd/ndnflow", mod+"/video"),
 			"forbidden import cmd/ndnflow -> video: no import rule covers the imported package"},
 		{"test-only import", depgraph.Package{ImportPath: mod + "/tlv", XTestImports: []string{mod + "/ndn"}},
