@@ -1,0 +1,186 @@
+// Package ndntspeer runs NDNts (the TypeScript NDN library, from npm) as an
+// independent producer, consumer and ping peer for ndnflow's interop tests.
+//
+// The NDNts side lives in interop/ndnts (package.json, a committed
+// package-lock.json and peer.mjs). [Setup] installs it with `npm ci` when
+// node_modules is missing or stale; [Start] and [Run] run peer.mjs
+// subcommands and stop every process they start by its PID when the test ends.
+// Peers bind only loopback addresses or Unix socket paths.
+package ndntspeer
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// ErrNotReady means a peer exited or timed out before printing READY.
+var ErrNotReady = errors.New("ndntspeer: peer did not become ready")
+
+// Dir returns the interop/ndnts directory of the repository.
+func Dir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "interop", "ndnts")
+}
+
+// Setup makes sure NDNts is installed and returns the interop/ndnts directory.
+// It skips the test when node or npm is absent (CI installs both), and fails
+// it when the install fails.
+func Setup(t testing.TB) string {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("ndntspeer: node is not installed; run `make test` to install test dependencies")
+	}
+	dir := Dir()
+	if err := install(dir); err != nil {
+		t.Fatalf("ndntspeer: %v", err)
+	}
+	return dir
+}
+
+// install runs `npm ci` when the installed tree does not match
+// package-lock.json. A file lock serializes test processes of different
+// packages, which go test runs in parallel.
+func install(dir string) error {
+	lf, err := os.OpenFile(filepath.Join(dir, ".install.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return err
+	}
+	defer lf.Close()
+	if err := syscall.Flock(int(lf.Fd()), syscall.LOCK_EX); err != nil {
+		return err
+	}
+	defer syscall.Flock(int(lf.Fd()), syscall.LOCK_UN)
+	lock, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(lock)
+	stamp := filepath.Join(dir, "node_modules", ".ndnflow-lock-sha256")
+	if b, err := os.ReadFile(stamp); err == nil && strings.TrimSpace(string(b)) == hex.EncodeToString(sum[:]) {
+		return nil
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		return fmt.Errorf("npm is not installed: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("npm ci in %s: %w\n%s", dir, err, out)
+	}
+	return os.WriteFile(stamp, []byte(hex.EncodeToString(sum[:])+"\n"), 0o644)
+}
+
+// Peer is a running peer.mjs process.
+type Peer struct {
+	cmd *exec.Cmd
+	// Ready is the text after READY on the peer's first READY line.
+	Ready  string
+	stderr lockedWriter
+	done   chan struct{}
+}
+
+// Start runs `node peer.mjs args...`, waits up to timeout for its READY
+// line, and registers a cleanup that stops it with SIGTERM (then SIGKILL).
+func Start(t testing.TB, timeout time.Duration, args ...string) (*Peer, error) {
+	t.Helper()
+	dir := Setup(t)
+	cmd := exec.Command("node", append([]string{"peer.mjs"}, args...)...)
+	cmd.Dir = dir
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	p := &Peer{cmd: cmd, done: make(chan struct{})}
+	cmd.Stderr = &p.stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	t.Cleanup(p.Stop)
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if line, ok := strings.CutPrefix(sc.Text(), "READY "); ok {
+				ready <- line
+			}
+		}
+		_ = cmd.Wait()
+		close(p.done)
+	}()
+	select {
+	case p.Ready = <-ready:
+		return p, nil
+	case <-p.done:
+	case <-time.After(timeout):
+	}
+	p.Stop()
+	return nil, fmt.Errorf("%w: node peer.mjs %s\n%s", ErrNotReady, strings.Join(args, " "), p.Stderr())
+}
+
+// Stderr returns what the peer has written to stderr so far.
+func (p *Peer) Stderr() string {
+	p.stderr.mu.Lock()
+	defer p.stderr.mu.Unlock()
+	return p.stderr.w.String()
+}
+
+// Stop ends the peer: SIGTERM, then SIGKILL after two seconds. It is idempotent.
+func (p *Peer) Stop() {
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(2 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+// Run runs `node peer.mjs args...` to completion within timeout and returns
+// its stdout; the error includes stderr.
+func Run(t testing.TB, timeout time.Duration, args ...string) (string, error) {
+	t.Helper()
+	dir := Setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", append([]string{"peer.mjs"}, args...)...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if err != nil {
+		return stdout.String(), fmt.Errorf("node peer.mjs %s: %w\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return stdout.String(), nil
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  bytes.Buffer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
