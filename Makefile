@@ -12,6 +12,9 @@ SHELL := bash
 
 .PHONY: test deps fmt-check vet unit fuzz build bench
 
+# The steps of test run in the order listed, even under make -j.
+.NOTPARALLEL:
+
 ## test: install test dependencies, check formatting, vet, run every test with
 ## the race detector, then fuzz every fuzz target briefly.
 test: deps fmt-check vet unit fuzz

@@ -10,9 +10,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// run executes a fresh command tree in-process, optionally with extra
+// runCLI executes a fresh command tree in-process, optionally with extra
 // test-only subcommands, and returns its exit status and output.
-func run(t *testing.T, extra []*cobra.Command, args ...string) (code int, stdout, stderr string) {
+func runCLI(t *testing.T, extra []*cobra.Command, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	root := newRootCmd()
 	root.AddCommand(extra...)
@@ -21,9 +21,9 @@ func run(t *testing.T, extra []*cobra.Command, args ...string) (code int, stdout
 	return code, out.String(), errOut.String()
 }
 
-func TestHelp(t *testing.T) {
+func TestRootHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {}} {
-		code, stdout, stderr := run(t, nil, args...)
+		code, stdout, stderr := runCLI(t, nil, args...)
 		if code != 0 || stderr != "" {
 			t.Errorf("ndnflow %v: exit %d, stderr %q; want 0 and nothing", args, code, stderr)
 		}
@@ -35,8 +35,8 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-func TestVersion(t *testing.T) {
-	code, stdout, stderr := run(t, nil, "version")
+func TestVersionCmd(t *testing.T) {
+	code, stdout, stderr := runCLI(t, nil, "version")
 	if code != 0 || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -45,8 +45,8 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-// failing is a subcommand that logs at every level and then fails at run time.
-func failing() *cobra.Command {
+// newFailingCmd is a subcommand that logs at every level and then fails at run time.
+func newFailingCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:  "fail",
 		Args: cobra.ExactArgs(1),
@@ -61,7 +61,7 @@ func failing() *cobra.Command {
 	}
 }
 
-func TestErrors(t *testing.T) {
+func TestRootErrors(t *testing.T) {
 	tests := []struct {
 		name     string
 		args     []string
@@ -86,7 +86,7 @@ func TestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := run(t, []*cobra.Command{failing()}, tt.args...)
+			code, stdout, stderr := runCLI(t, []*cobra.Command{newFailingCmd()}, tt.args...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d", code, tt.code)
 			}
@@ -109,7 +109,7 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-func TestLogLevel(t *testing.T) {
+func TestRootLogLevel(t *testing.T) {
 	tests := []struct {
 		level string
 		want  []string // records present; the rest must be absent
@@ -126,7 +126,7 @@ func TestLogLevel(t *testing.T) {
 			if tt.level != "" {
 				args = append([]string{"--log-level", tt.level}, args...)
 			}
-			code, _, stderr := run(t, []*cobra.Command{failing()}, args...)
+			code, _, stderr := runCLI(t, []*cobra.Command{newFailingCmd()}, args...)
 			if code != 1 {
 				t.Fatalf("exit %d, want 1; stderr:\n%s", code, stderr)
 			}
