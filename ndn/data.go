@@ -175,6 +175,9 @@ func (d *Data) decodeMeta(v []byte) error {
 		case TtFinalBlockID:
 			var c tlv.Element
 			c, err = tlv.Decode(f.Value)
+			if err == tlv.ErrType {
+				err = ErrComponentType
+			}
 			if err == nil {
 				if c.Type > 0xFFFF {
 					err = ErrComponentType

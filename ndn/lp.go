@@ -59,6 +59,9 @@ type LpPacket struct {
 	Sequence    uint64
 	HasSequence bool
 	FragIndex   uint64
+	// HasFragIndex makes Append write a FragIndex of 0, which Decode sets
+	// when the element is present; a nonzero FragIndex is always written.
+	HasFragIndex bool
 	// FragCount is the FragCount field; 0 means absent (one fragment).
 	FragCount uint64
 	PitToken  []byte
@@ -99,7 +102,7 @@ func (p *LpPacket) IsFragmented() bool { return p.FragCount > 1 || p.FragIndex >
 // HasHeaders reports whether any field besides Fragment is set, so the
 // packet must travel as an LpPacket rather than bare.
 func (p *LpPacket) HasHeaders() bool {
-	return p.HasSequence || p.FragIndex != 0 || p.FragCount != 0 || len(p.PitToken) > 0 || p.IsNack ||
+	return p.HasSequence || p.FragIndex != 0 || p.HasFragIndex || p.FragCount != 0 || len(p.PitToken) > 0 || p.IsNack ||
 		p.HasIncomingFaceID || p.HasNextHopFaceID || p.CachePolicy != 0 || p.CongestionMark != 0 ||
 		len(p.Acks) > 0 || p.HasTxSequence || p.NonDiscovery || len(p.PrefixAnn) > 0 || p.Fragment == nil
 }
@@ -147,6 +150,7 @@ func (p *LpPacket) Decode(wire []byte) error {
 			p.Sequence, p.HasSequence, err = fixed8(f)
 		case TtFragIndex:
 			p.FragIndex, err = f.NNI()
+			p.HasFragIndex = true
 		case TtFragCount:
 			p.FragCount, err = f.NNI()
 		case TtPitToken:
@@ -225,7 +229,7 @@ func (p *LpPacket) valueLen() int {
 	if p.HasSequence {
 		n += 10
 	}
-	if p.FragIndex != 0 {
+	if p.FragIndex != 0 || p.HasFragIndex {
 		n += tlv.NNIElementLen(TtFragIndex, p.FragIndex)
 	}
 	if p.FragCount != 0 {
@@ -303,7 +307,7 @@ func (p *LpPacket) AppendHeader(dst []byte) []byte {
 	if p.HasSequence {
 		dst = binary.BigEndian.AppendUint64(append(dst, TtSequence, 8), p.Sequence)
 	}
-	if p.FragIndex != 0 {
+	if p.FragIndex != 0 || p.HasFragIndex {
 		dst = tlv.AppendNNIElement(dst, TtFragIndex, p.FragIndex)
 	}
 	if p.FragCount != 0 {
