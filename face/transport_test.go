@@ -1,0 +1,137 @@
+package face_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ndnflow/ndnflow/face"
+)
+
+// pairMaker builds two connected transports: a is the "client" end, b the
+// end a listener accepted. Everything it opens is closed by t.Cleanup.
+type pairMaker struct {
+	name string
+	make func(t testing.TB) (a, b face.Transport)
+}
+
+var pairMakers = []pairMaker{
+	{"mem", func(t testing.TB) (face.Transport, face.Transport) {
+		a, b := face.NewMemPair(face.MemPairConfig{})
+		return a, b
+	}},
+	{"unix", func(t testing.TB) (face.Transport, face.Transport) {
+		path := filepath.Join(t.TempDir(), "nfd.sock")
+		acc := make(chan face.Transport, 1)
+		l, err := face.ListenUnix(context.Background(), path, face.StreamListenerConfig{Accept: func(tr face.Transport) { acc <- tr }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		a, err := face.DialUnix(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, accepted(t, acc)
+	}},
+	{"tcp4", func(t testing.TB) (face.Transport, face.Transport) {
+		return tcpPair(t, "127.0.0.1:0")
+	}},
+	{"tcp6", func(t testing.TB) (face.Transport, face.Transport) {
+		return tcpPair(t, "[::1]:0")
+	}},
+	{"udp4", func(t testing.TB) (face.Transport, face.Transport) {
+		return udpPair(t, "127.0.0.1:0")
+	}},
+	{"udp6", func(t testing.TB) (face.Transport, face.Transport) {
+		return udpPair(t, "[::1]:0")
+	}},
+}
+
+func accepted(t testing.TB, acc chan face.Transport) face.Transport {
+	select {
+	case b := <-acc:
+		return b
+	case <-time.After(5 * time.Second):
+		t.Fatal("listener accepted nothing")
+		return nil
+	}
+}
+
+func tcpPair(t testing.TB, addr string) (face.Transport, face.Transport) {
+	acc := make(chan face.Transport, 1)
+	l, err := face.ListenTCP(context.Background(), addr, face.StreamListenerConfig{Accept: func(tr face.Transport) { acc <- tr }})
+	if err != nil {
+		t.Skipf("cannot listen on %s: %v", addr, err)
+	}
+	t.Cleanup(func() { l.Close() })
+	a, err := face.DialTCP(context.Background(), l.Addr().String(), face.TCPDialConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, accepted(t, acc)
+}
+
+// udpPair: a is DialUDP's own connected socket, b the on-demand transport the
+// listener creates on a's first datagram (a sends an IDLE packet to trigger it).
+func udpPair(t testing.TB, addr string) (face.Transport, face.Transport) {
+	acc := make(chan face.Transport, 1)
+	l, err := face.ListenUDP(context.Background(), addr, face.UDPListenerConfig{Accept: func(tr face.Transport) { acc <- tr }})
+	if err != nil {
+		t.Skipf("cannot listen on %s: %v", addr, err)
+	}
+	t.Cleanup(func() { l.Close() })
+	a, err := face.DialUDP(context.Background(), l.LocalAddr().String(), face.UDPDialConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Write([][]byte{{0x64, 0x00}}); err != nil {
+		t.Fatal(err)
+	}
+	return a, accepted(t, acc)
+}
+
+func TestTransportInfo(t *testing.T) {
+	tests := []struct {
+		pair                   string
+		localPrefix, remPrefix string
+		scope                  face.Scope
+		stream                 bool
+		mtu                    int
+	}{
+		{"mem", "internal://", "internal://", face.ScopeLocal, false, 0},
+		{"unix", "fd://", "unix://", face.ScopeLocal, true, 0},
+		{"tcp4", "tcp4://127.0.0.1:", "tcp4://127.0.0.1:", face.ScopeLocal, true, 0},
+		{"udp4", "udp4://", "udp4://127.0.0.1:", face.ScopeNonLocal, false, face.DefaultUDPMTU},
+		{"udp6", "udp6://", "udp6://[::1]:", face.ScopeNonLocal, false, face.DefaultUDPMTU},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pair, func(t *testing.T) {
+			a, b := findPair(tt.pair).make(t)
+			defer a.Close()
+			defer b.Close()
+			ia := a.Info()
+			if !hasPrefix(ia.LocalURI, tt.localPrefix) || !hasPrefix(ia.RemoteURI, tt.remPrefix) {
+				t.Errorf("URIs %q -> %q, want prefixes %q -> %q", ia.LocalURI, ia.RemoteURI, tt.localPrefix, tt.remPrefix)
+			}
+			if ia.Scope != tt.scope || ia.Stream != tt.stream || ia.MTU != tt.mtu || ia.LinkType != face.LinkPointToPoint {
+				t.Errorf("info %+v", ia)
+			}
+			if ib := b.Info(); ib.LocalURI != ia.RemoteURI && tt.pair != "unix" {
+				t.Errorf("accepted end local %q, dialer remote %q", ib.LocalURI, ia.RemoteURI)
+			}
+		})
+	}
+}
+
+func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
+
+func findPair(name string) pairMaker {
+	for _, p := range pairMakers {
+		if p.name == name {
+			return p
+		}
+	}
+	panic(name)
+}
