@@ -1,0 +1,256 @@
+package pitcs
+
+import (
+	"crypto/sha256"
+	"math/bits"
+
+	"github.com/ndnflow/ndnflow/ndn"
+)
+
+// CsEntry is one cached Data packet.
+type CsEntry struct {
+	node       *node
+	prev, next *CsEntry // LRU list
+	wire       []byte   // owned copy from the table's buffer classes
+	freshUntil int64
+	digest     [32]byte
+	hasDigest  bool
+	// Unsolicited marks Data admitted by the unsolicited-Data policy.
+	Unsolicited bool
+	// referrers are nodes whose indirect link points here.
+	referrers []*node
+}
+
+// Wire returns the cached Data's encoding (owned by the table: valid until
+// the entry is evicted; copy it to keep it).
+func (c *CsEntry) Wire() []byte { return c.wire }
+
+// Name returns the Data name.
+func (c *CsEntry) Name() ndn.Name { return c.node.name }
+
+// FreshUntil returns the time (ns) until which the Data is fresh.
+func (c *CsEntry) FreshUntil() int64 { return c.freshUntil }
+
+// Digest returns the implicit digest of the Data, computing it once.
+func (c *CsEntry) Digest() [32]byte {
+	if !c.hasDigest {
+		c.digest = sha256.Sum256(c.wire)
+		c.hasDigest = true
+	}
+	return c.digest
+}
+
+// buffer size classes: 256 B … 16 KiB.
+const (
+	minClassShift = 8
+	numClasses    = 7
+	maxFreeBufs   = 4096
+)
+
+func classOf(n int) int {
+	if n <= 1<<minClassShift {
+		return 0
+	}
+	return bits.Len(uint(n-1)) - minClassShift
+}
+
+func (t *Table) getBuf(n int) []byte {
+	c := classOf(n)
+	if c >= numClasses {
+		return make([]byte, n)
+	}
+	if k := len(t.bufFree[c]); k > 0 {
+		b := t.bufFree[c][k-1]
+		t.bufFree[c] = t.bufFree[c][:k-1]
+		return b[:n]
+	}
+	return make([]byte, n, 1<<(c+minClassShift))
+}
+
+func (t *Table) putBuf(b []byte) {
+	c := classOf(cap(b))
+	if cap(b) != 1<<(c+minClassShift) || c >= numClasses || len(t.bufFree[c]) >= maxFreeBufs {
+		return
+	}
+	t.bufFree[c] = append(t.bufFree[c], b[:0])
+}
+
+// CsLen returns the number of cached Data packets.
+func (t *Table) CsLen() int { return t.counters.CsEntries }
+
+// CsCapacity returns the capacity in packets and bytes.
+func (t *Table) CsCapacity() (packets int, bytes int64) { return t.cfg.CsCapacity, t.cfg.CsCapacityBytes }
+
+// SetCsCapacity changes the capacity (packets 0 disables the CS), evicting
+// as needed. Non-positive bytes keeps the byte limit.
+func (t *Table) SetCsCapacity(packets int, bytes int64) {
+	t.cfg.CsCapacity = max(packets, 0)
+	if bytes > 0 {
+		t.cfg.CsCapacityBytes = bytes
+	}
+	t.evict(0)
+}
+
+// evict removes least recently used entries until room bytes more fit.
+func (t *Table) evict(room int) {
+	for t.counters.CsEntries > 0 && (t.counters.CsEntries+min(room, 1) > t.cfg.CsCapacity ||
+		t.counters.CsBytes+int64(room) > t.cfg.CsCapacityBytes) {
+		t.removeCs(t.lru.prev)
+		t.counters.CsEvicts++
+	}
+}
+
+func (t *Table) unlinkLRU(c *CsEntry) {
+	c.prev.next = c.next
+	c.next.prev = c.prev
+}
+
+func (t *Table) pushLRU(c *CsEntry) {
+	c.next, c.prev = t.lru.next, &t.lru
+	t.lru.next.prev = c
+	t.lru.next = c
+}
+
+// removeCs erases a CS entry and clears indirect links to it.
+func (t *Table) removeCs(c *CsEntry) {
+	t.unlinkLRU(c)
+	n := c.node
+	n.cs = nil
+	for _, r := range c.referrers {
+		if r.ind == c {
+			r.ind = nil
+			t.release(r)
+		}
+	}
+	clear(c.referrers)
+	c.referrers = c.referrers[:0]
+	t.counters.CsEntries--
+	t.counters.CsBytes -= int64(len(c.wire))
+	t.putBuf(c.wire)
+	c.wire, c.node, c.hasDigest, c.Unsolicited = nil, nil, false, false
+	t.csFree = append(t.csFree, c)
+	t.release(n)
+}
+
+// InsertCs caches a copy of the Data d (name hash h, arrival time now,
+// ns) and returns its entry, replacing older Data of the same name. It
+// returns nil when the CS is disabled or d is larger than the byte limit.
+func (t *Table) InsertCs(d *ndn.Data, h uint64, now int64, unsolicited bool) *CsEntry {
+	wire := d.Wire()
+	if t.cfg.CsCapacity == 0 || int64(len(wire)) > t.cfg.CsCapacityBytes {
+		return nil
+	}
+	n := t.findOrInsert(h, d.Name)
+	c := n.cs
+	if c != nil {
+		// Refresh in place.
+		t.counters.CsBytes -= int64(len(c.wire))
+		t.putBuf(c.wire)
+		t.unlinkLRU(c)
+		t.counters.CsEntries--
+	} else {
+		t.evict(len(wire))
+		// evict may have released n if it was only held by an evicted
+		// indirect link; re-find it.
+		n = t.findOrInsert(h, d.Name)
+		if k := len(t.csFree); k > 0 {
+			c = t.csFree[k-1]
+			t.csFree = t.csFree[:k-1]
+		} else {
+			c = new(CsEntry)
+		}
+		c.node = n
+		n.cs = c
+	}
+	c.wire = append(t.getBuf(len(wire))[:0], wire...)
+	c.freshUntil = now + int64(d.Freshness)
+	c.hasDigest = false
+	c.Unsolicited = unsolicited
+	t.pushLRU(c)
+	t.counters.CsEntries++
+	t.counters.CsBytes += int64(len(wire))
+	t.counters.CsInserts++
+	t.evict(0)
+	return c
+}
+
+// AddIndirect lets a later CanBePrefix Interest with the name of e find c:
+// call it when c satisfied the CanBePrefix PIT entry e.
+func (t *Table) AddIndirect(e *PitEntry, c *CsEntry) {
+	n := e.node
+	if c == nil || n == nil || n == c.node || n.ind == c {
+		return
+	}
+	if n.ind != nil {
+		old := n.ind
+		for i, r := range old.referrers {
+			if r == n {
+				old.referrers[i] = old.referrers[len(old.referrers)-1]
+				old.referrers = old.referrers[:len(old.referrers)-1]
+				break
+			}
+		}
+	}
+	n.ind = c
+	c.referrers = append(c.referrers, n)
+}
+
+// FindCs returns cached Data that satisfies an Interest (name, CanBePrefix,
+// MustBeFresh) at time now, or nil. hashes are name.PrefixHashes. A hit
+// moves the entry to the front of the LRU list.
+func (t *Table) FindCs(name ndn.Name, hashes []uint64, cbp, mbf bool, now int64) *CsEntry {
+	if t.counters.CsEntries == 0 {
+		t.counters.CsMisses++
+		return nil
+	}
+	depth := len(hashes) - 1
+	v := name.Value()
+	var c *CsEntry
+	if n := t.lookup(hashes[depth], v); n != nil {
+		c = n.cs
+		if (c == nil || mbf && c.freshUntil <= now) && cbp {
+			c = n.ind
+		}
+	}
+	if c == nil && depth > 0 && hasDigest(name, depth) {
+		// Full name: the Data is stored under the name without the digest.
+		if n := t.lookupPrefix(hashes[depth-1], v, depth-1); n != nil && n.cs != nil {
+			if dg := n.cs.Digest(); string(dg[:]) == string(name.At(-1).Value) {
+				c = n.cs
+			}
+		}
+	}
+	if c == nil || mbf && c.freshUntil <= now {
+		t.counters.CsMisses++
+		return nil
+	}
+	t.unlinkLRU(c)
+	t.pushLRU(c)
+	t.counters.CsHits++
+	return c
+}
+
+// EraseCs removes up to limit cached Data whose names start with prefix
+// (all when limit <= 0) and returns how many it removed.
+func (t *Table) EraseCs(prefix ndn.Name, limit int) int {
+	k := 0
+	for c := t.lru.next; c != &t.lru && (limit <= 0 || k < limit); {
+		next := c.next
+		if prefix.IsPrefixOf(c.node.name) {
+			t.removeCs(c)
+			k++
+		}
+		c = next
+	}
+	return k
+}
+
+// AllCs calls fn for every cached Data, most recently used first, until fn
+// returns false.
+func (t *Table) AllCs(fn func(*CsEntry) bool) {
+	for c := t.lru.next; c != &t.lru; c = c.next {
+		if !fn(c) {
+			return
+		}
+	}
+}
