@@ -79,7 +79,9 @@ func (t *Table) putBuf(b []byte) {
 func (t *Table) CsLen() int { return t.counters.CsEntries }
 
 // CsCapacity returns the capacity in packets and bytes.
-func (t *Table) CsCapacity() (packets int, bytes int64) { return t.cfg.CsCapacity, t.cfg.CsCapacityBytes }
+func (t *Table) CsCapacity() (packets int, bytes int64) {
+	return t.cfg.CsCapacity, t.cfg.CsCapacityBytes
+}
 
 // SetCsCapacity changes the capacity (packets 0 disables the CS), evicting
 // as needed. Non-positive bytes keeps the byte limit.
