@@ -1,0 +1,226 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ndnflow/ndnflow/app"
+	"github.com/ndnflow/ndnflow/app/internal/digest"
+	"github.com/ndnflow/ndnflow/app/internal/testfwd"
+	"github.com/ndnflow/ndnflow/face"
+	"github.com/ndnflow/ndnflow/ndn"
+)
+
+// memClient connects a Client to fwd over an in-memory link.
+func memClient(t *testing.T, fwd *testfwd.Forwarder, opt testfwd.LinkOptions) *app.Client {
+	t.Helper()
+	c, err := app.Connect(context.Background(), "mem", app.Options{
+		Dial: func(context.Context) (face.Transport, error) { return fwd.ConnectMem(opt), nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func ctxT(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func echoHandler(content string) app.Handler {
+	return func(_ context.Context, i *ndn.Interest) (*ndn.Data, error) {
+		return &ndn.Data{Name: i.Name.Clone(), Content: []byte(content), Freshness: time.Second}, nil
+	}
+}
+
+func TestExpressServe(t *testing.T) {
+	fwd := testfwd.New()
+	defer fwd.Close()
+	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	prefix := ndn.MustParseName("/example/app")
+	p, err := prod.Serve(ctxT(t, 5*time.Second), prefix, echoHandler("hello"), app.ServeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fwd.HasRoute(prefix) {
+		t.Fatalf("route not registered; routes %v", fwd.Routes())
+	}
+	d, err := cons.Express(ctxT(t, 5*time.Second), &ndn.Interest{Name: prefix.Append(ndn.GenericComponent("x"))},
+		app.ExpressOptions{Verifier: digest.Verifier{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(d.Content) != "hello" || d.Name.String() != "/example/app/x" {
+		t.Errorf("got %s %q", d.Name, d.Content)
+	}
+	// CanBePrefix Interest.
+	d, err = cons.Express(ctxT(t, 5*time.Second), &ndn.Interest{Name: prefix, CanBePrefix: true}, app.ExpressOptions{})
+	if err != nil || !prefix.IsPrefixOf(d.Name) {
+		t.Fatalf("CanBePrefix: %v %v", d, err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fwd.HasRoute(prefix) {
+		t.Errorf("route still present after Close: %v", fwd.Routes())
+	}
+}
+
+func TestExpressErrors(t *testing.T) {
+	fwd := testfwd.New()
+	defer fwd.Close()
+	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	var calls atomic.Int32
+	handlers := map[string]app.Handler{
+		"/nack": func(context.Context, *ndn.Interest) (*ndn.Data, error) {
+			return nil, app.ReplyNack(ndn.NackCongestion)
+		},
+		"/silent": func(context.Context, *ndn.Interest) (*ndn.Data, error) {
+			calls.Add(1)
+			return nil, nil
+		},
+		"/badsig": func(_ context.Context, i *ndn.Interest) (*ndn.Data, error) {
+			d := &ndn.Data{Name: i.Name.Clone(), Content: []byte("x")}
+			w, _ := d.SignWith(digest.Signer{})
+			w[len(w)-1] ^= 1 // corrupt the signature
+			var out ndn.Data
+			return &out, out.Decode(w)
+		},
+		// Answers only the third transmission.
+		"/third": func(_ context.Context, i *ndn.Interest) (*ndn.Data, error) {
+			if calls.Add(1)%3 != 0 {
+				return nil, nil
+			}
+			return &ndn.Data{Name: i.Name.Clone()}, nil
+		},
+	}
+	for p, h := range handlers {
+		if _, err := prod.Serve(ctxT(t, 5*time.Second), ndn.MustParseName(p), h, app.ServeOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	short := 100 * time.Millisecond
+	tests := []struct {
+		name    string
+		opts    app.ExpressOptions
+		wantErr error
+		reason  ndn.NackReason
+	}{
+		{"/noroute/a", app.ExpressOptions{}, app.ErrNack, ndn.NackNoRoute},
+		{"/nack/a", app.ExpressOptions{Retries: 1}, app.ErrNack, ndn.NackCongestion},
+		{"/silent/a", app.ExpressOptions{}, app.ErrTimeout, 0},
+		{"/badsig/a", app.ExpressOptions{Verifier: digest.Verifier{}}, app.ErrValidation, 0},
+		{"/third/a", app.ExpressOptions{Retries: 2}, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls.Store(0)
+			_, err := cons.Express(ctxT(t, 5*time.Second), &ndn.Interest{Name: ndn.MustParseName(tt.name), Lifetime: short}, tt.opts)
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+				t.Fatalf("err %v, want %v", err, tt.wantErr)
+			}
+			var ne *app.NackError
+			if errors.As(err, &ne) && ne.Reason != tt.reason {
+				t.Errorf("reason %v, want %v", ne.Reason, tt.reason)
+			}
+		})
+	}
+	if got := calls.Load(); got != 3 {
+		t.Errorf("/third handler saw %d transmissions, want 3", got)
+	}
+}
+
+func TestExpressCancel(t *testing.T) {
+	fwd := testfwd.New()
+	defer fwd.Close()
+	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	prod.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/silent"),
+		func(context.Context, *ndn.Interest) (*ndn.Data, error) { return nil, nil }, app.ServeOptions{})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	_, err := cons.Express(ctx, &ndn.Interest{Name: ndn.MustParseName("/silent/x"), Lifetime: time.Minute}, app.ExpressOptions{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	cons.Close()
+	_, err = cons.Express(context.Background(), &ndn.Interest{Name: ndn.MustParseName("/silent/x")}, app.ExpressOptions{})
+	if !errors.Is(err, app.ErrClosed) {
+		t.Fatalf("after Close: err %v, want ErrClosed", err)
+	}
+}
+
+func TestAnnounce(t *testing.T) {
+	fwd := testfwd.New()
+	defer fwd.Close()
+	prod := memClient(t, fwd, testfwd.LinkOptions{})
+	prefix := ndn.MustParseName("/announced")
+	if _, err := prod.Serve(ctxT(t, 5*time.Second), prefix, echoHandler("a"), app.ServeOptions{Announce: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !fwd.HasRoute(prefix) {
+		t.Fatalf("announce did not add a route: %v", fwd.Routes())
+	}
+}
+
+// TestReconnect restarts the forwarder on the same Unix socket and checks
+// that the Client reconnects, registers its prefix again and works.
+func TestReconnect(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "fw.sock")
+	fwd := testfwd.New()
+	if err := fwd.ListenUnix(sock, testfwd.LinkOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	uri := "unix://" + sock
+	prod, err := app.Connect(context.Background(), uri, app.Options{MinBackoff: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prod.Close()
+	prefix := ndn.MustParseName("/restart")
+	if _, err := prod.Serve(ctxT(t, 5*time.Second), prefix, echoHandler("again"), app.ServeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fwd.Close()
+
+	fwd2 := testfwd.New()
+	defer fwd2.Close()
+	if err := fwd2.ListenUnix(sock, testfwd.LinkOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !fwd2.HasRoute(prefix) {
+		if time.Now().After(deadline) {
+			t.Fatalf("prefix not registered again after restart; reconnects=%d", prod.Counters.Reconnects.Load())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cons, err := app.Connect(context.Background(), uri, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cons.Close()
+	d, err := cons.Express(ctxT(t, 5*time.Second), &ndn.Interest{Name: prefix.Append(ndn.GenericComponent("1"))}, app.ExpressOptions{})
+	if err != nil || string(d.Content) != "again" {
+		t.Fatalf("after restart: %v %v", d, err)
+	}
+}
+
+func TestConnectURI(t *testing.T) {
+	for _, uri := range []string{"ftp://x", "unix://", "tcp://", "::bad"} {
+		_, err := app.Connect(context.Background(), uri, app.Options{})
+		if !errors.Is(err, app.ErrURI) {
+			t.Errorf("%q: err %v, want ErrURI", uri, err)
+		}
+	}
+	_, err := app.Connect(context.Background(), "unix://"+filepath.Join(t.TempDir(), "none.sock"), app.Options{})
+	if err == nil {
+		t.Error("connecting to a missing socket succeeded")
+	}
+}

@@ -1,0 +1,254 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/ndnflow/ndnflow/ndn"
+)
+
+// ExpressOptions configures Express. The zero value sends one Interest and
+// does not verify the Data.
+type ExpressOptions struct {
+	// Retries is how many times the Interest is sent again, each time with
+	// a fresh Nonce, after it times out or is Nacked for a reason other than
+	// NoRoute; default 0.
+	Retries int
+	// Verifier, when set, checks the Data's signature; a failure returns
+	// an error wrapping ErrValidation.
+	Verifier ndn.Verifier
+}
+
+// pending is one Express call waiting for its Data or Nack.
+type pending struct {
+	key      uint64
+	name     ndn.Name
+	prefix   bool // CanBePrefix
+	nameHash uint64
+	nonce    uint32 // of the latest transmission, to match Nacks
+	ch       chan *Packet
+}
+
+// Express sends interest and waits for the Data that satisfies it. It
+// returns the Data (which owns its bytes), or an error: ErrTimeout after the
+// InterestLifetime of the last transmission, a *NackError (errors.Is
+// ErrNack), an error wrapping ErrValidation, ctx.Err(), or ErrClosed.
+//
+// interest is not modified: every transmission is a copy with a new random
+// Nonce. ApplicationParameters get their ParametersSha256DigestComponent
+// computed when missing.
+func (c *Client) Express(ctx context.Context, interest *ndn.Interest, opts ExpressOptions) (*ndn.Data, error) {
+	in := *interest
+	in.ForwardingHint = append([]ndn.Name(nil), interest.ForwardingHint...)
+	in.HasNonce = true
+	in.Nonce = rand.Uint32()
+	var wire []byte
+	if interest.Wire() != nil && interest.HasNonce {
+		wire = bytes.Clone(interest.Wire())
+		if err := in.Decode(wire); err != nil {
+			return nil, err
+		}
+		in.PatchNonce(rand.Uint32())
+	} else {
+		var err error
+		if wire, err = in.Encode(); err != nil {
+			return nil, fmt.Errorf("app: encoding Interest: %w", err)
+		}
+	}
+	if !in.HasNonce {
+		// Encode always keeps HasNonce; this guards PatchNonce below.
+		return nil, fmt.Errorf("app: Interest without Nonce")
+	}
+	p := &pending{
+		key:    c.key.Add(1),
+		name:   in.Name,
+		prefix: in.CanBePrefix,
+		ch:     make(chan *Packet, 1),
+	}
+	p.nameHash = c.nameHash(in.Name)
+	c.addPending(p)
+	defer c.removePending(p)
+
+	lifetime := in.EffectiveLifetime()
+	timer := time.NewTimer(lifetime)
+	defer timer.Stop()
+	var lastNack *NackError
+	for attempt := 0; attempt <= opts.Retries; attempt++ {
+		if attempt > 0 {
+			in.PatchNonce(rand.Uint32())
+		}
+		c.pitMu.Lock()
+		p.nonce = in.Nonce
+		c.pitMu.Unlock()
+		tok := Token{Key: p.key}
+		if err := c.send(&tok, false, 0, wire); err != nil && err != ErrDown {
+			return nil, err
+		}
+		timer.Reset(lifetime)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-c.done:
+			return nil, ErrClosed
+		case <-timer.C:
+			lastNack = nil
+			continue
+		case pkt := <-p.ch:
+			if pkt.IsNack {
+				lastNack = &NackError{Name: interest.Name, Reason: pkt.NackReason}
+				pkt.Release()
+				if lastNack.Reason == ndn.NackNoRoute {
+					return nil, lastNack
+				}
+				// Give the network a moment before trying again.
+				select {
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				case <-c.done:
+					return nil, ErrClosed
+				case <-time.After(min(lifetime/4, 100*time.Millisecond)):
+				}
+				c.addPending(p) // the Nack removed it
+				continue
+			}
+			d, err := ownData(pkt)
+			if err != nil {
+				return nil, err
+			}
+			if opts.Verifier != nil {
+				if err := opts.Verifier.Verify(d.SigInfo.Type, d.SignedPortion(), d.SigValue); err != nil {
+					return nil, fmt.Errorf("%w: %s: %w", ErrValidation, d.Name, err)
+				}
+			}
+			return d, nil
+		}
+	}
+	if lastNack != nil {
+		return nil, lastNack
+	}
+	return nil, fmt.Errorf("%w: %s", ErrTimeout, interest.Name)
+}
+
+// ownData copies a received Data out of its pooled buffer and releases it.
+func ownData(p *Packet) (*ndn.Data, error) {
+	w := bytes.Clone(p.Data.Wire())
+	p.Release()
+	d := new(ndn.Data)
+	if err := d.Decode(w); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (c *Client) addPending(p *pending) {
+	c.pitMu.Lock()
+	if _, ok := c.pit[p.key]; !ok {
+		c.pit[p.key] = p
+		c.byName[p.nameHash] = append(c.byName[p.nameHash], p)
+	}
+	c.pitMu.Unlock()
+}
+
+func (c *Client) removePending(p *pending) {
+	c.pitMu.Lock()
+	c.removePendingLocked(p)
+	c.pitMu.Unlock()
+}
+
+func (c *Client) removePendingLocked(p *pending) {
+	if _, ok := c.pit[p.key]; !ok {
+		return
+	}
+	delete(c.pit, p.key)
+	l := c.byName[p.nameHash]
+	for i, q := range l {
+		if q == p {
+			l[i] = l[len(l)-1]
+			l[len(l)-1] = nil
+			l = l[:len(l)-1]
+			break
+		}
+	}
+	if len(l) == 0 {
+		delete(c.byName, p.nameHash)
+	} else {
+		c.byName[p.nameHash] = l
+	}
+}
+
+// deliverExpress hands pkt to the Express call it answers: by token key
+// when key != 0, else by name. It reports whether one took it.
+func (c *Client) deliverExpress(pkt *Packet, key uint64) bool {
+	c.pitMu.Lock()
+	var p *pending
+	if key != 0 {
+		p = c.pit[key]
+		if p != nil && !c.matches(p, pkt) {
+			p = nil
+		}
+	} else {
+		p = c.findByName(pkt)
+	}
+	if p == nil {
+		c.pitMu.Unlock()
+		return false
+	}
+	c.removePendingLocked(p)
+	c.pitMu.Unlock()
+	select {
+	case p.ch <- pkt:
+	default:
+		pkt.Release()
+	}
+	return true
+}
+
+// matches checks that a packet really answers p: a Data must satisfy the
+// Interest; a Nack must carry the latest Nonce.
+func (c *Client) matches(p *pending, pkt *Packet) bool {
+	if pkt.IsNack {
+		return pkt.Interest.Name.Equal(p.name) && pkt.Interest.Nonce == p.nonce
+	}
+	if p.prefix {
+		return p.name.IsPrefixOf(pkt.Data.Name)
+	}
+	return p.name.Equal(pkt.Data.Name) ||
+		(p.name.Len() == pkt.Data.Name.Len()+1 && (&ndn.Interest{Name: p.name}).MatchesData(&pkt.Data))
+}
+
+// findByName finds a pending Express for a packet without our token: the
+// Interest name is the Data name, a prefix of it (CanBePrefix), or the Data
+// name plus its implicit digest.
+func (c *Client) findByName(pkt *Packet) *pending {
+	if pkt.IsNack {
+		for _, p := range c.byName[c.nameHash(pkt.Interest.Name)] {
+			if c.matches(p, pkt) {
+				return p
+			}
+		}
+		return nil
+	}
+	if len(c.byName) == 0 {
+		return nil
+	}
+	var hs [ndn.MaxNameComponents + 2]uint64
+	hashes := pkt.Data.Name.PrefixHashes(c.seed, hs[:0])
+	for i := len(hashes) - 1; i >= 0; i-- {
+		for _, p := range c.byName[hashes[i]] {
+			if c.matches(p, pkt) {
+				return p
+			}
+		}
+	}
+	// Full-name Interests (Data name plus implicit digest).
+	full := pkt.Data.FullName()
+	for _, p := range c.byName[c.nameHash(full)] {
+		if c.matches(p, pkt) {
+			return p
+		}
+	}
+	return nil
+}
