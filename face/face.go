@@ -161,14 +161,14 @@ func New(t Transport, cfg Config) *Face {
 			}
 		})
 	}
+	if cfg.IdleTimeout > 0 {
+		f.idle = time.AfterFunc(cfg.IdleTimeout, f.checkIdle)
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); f.RoutineReceive() }()
 	go func() { defer wg.Done(); f.RoutineSend() }()
 	go func() { wg.Wait(); close(f.exited) }()
-	if cfg.IdleTimeout > 0 {
-		f.idle = time.AfterFunc(cfg.IdleTimeout, f.checkIdle)
-	}
 	return f
 }
 

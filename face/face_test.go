@@ -83,7 +83,7 @@ func TestRoundTrip(t *testing.T) {
 			if c.InInterests.Load() != uint64(len(roundTripSizes)) || c.InData.Load() != uint64(len(roundTripSizes)) || c.InNacks.Load() != uint64(len(roundTripSizes)) {
 				t.Errorf("counters %+v", counters(fb))
 			}
-			if fa.Counters().OutData.Load() != uint64(len(roundTripSizes)) {
+			if !eventually(func() bool { return fa.Counters().OutData.Load() == uint64(len(roundTripSizes)) }) {
 				t.Errorf("sender counters %+v", counters(fa))
 			}
 		})
@@ -140,4 +140,16 @@ func counters(f *face.Face) map[string]uint64 {
 		}
 	}
 	return m
+}
+
+// eventually polls cond for up to 5 s; counters are flushed by the face's
+// goroutines after the write that the peer may already have read.
+func eventually(cond func() bool) bool {
+	for range 500 {
+		if cond() {
+			return true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return false
 }
