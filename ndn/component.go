@@ -160,7 +160,9 @@ func (c Component) appendURI(dst []byte, canonical bool) []byte {
 			}
 		default:
 			if p := altNumberPrefix(c.Type); p != "" {
-				if v, ok := c.Number(); ok {
+				// Only a minimal NNI prints as a number: "seg=48" parses
+				// back to one octet, so 0x0030 prints as "50=%000".
+				if v, ok := c.Number(); ok && len(c.Value) == tlv.NNILen(v) {
 					dst = append(append(dst, p...), '=')
 					return strconv.AppendUint(dst, v, 10)
 				}

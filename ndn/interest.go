@@ -119,6 +119,11 @@ func (i *Interest) Decode(wire []byte) error {
 			}
 			continue
 		}
+		if ord >= 9 && !i.HasAppParams {
+			// The signature elements belong after ApplicationParameters
+			// (§1.5); without it they are unrecognized non-critical elements.
+			continue
+		}
 		last = ord
 		switch f.Type {
 		case TtName:
