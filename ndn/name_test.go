@@ -58,6 +58,7 @@ func TestParseName(t *testing.T) {
 		{"/65535=x", "/65535=x", "/65535=x"},
 		{"/50=%01%02%03", "/50=%01%02%03", "/50=%01%02%03"}, // non-NNI typed value printed numerically
 		{"/54=...", "/54=...", "/54=..."},                   // empty typed value is not an NNI
+		{"/50=%000", "/50=%000", "/50=%000"},                // non-minimal NNI prints numerically, so it parses back
 		{"/sha256digest=" + zeros64, "/sha256digest=" + zeros64, "/1=" + strings.Repeat("%00", 32)},
 		{"/sha256digest=" + strings.ToUpper(ffs64), "/sha256digest=" + ffs64, "/1=" + strings.Repeat("%FF", 32)},
 		{"/params-sha256=" + zeros64, "/params-sha256=" + zeros64, "/2=" + strings.Repeat("%00", 32)},
