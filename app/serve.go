@@ -27,10 +27,13 @@ type Handler func(ctx context.Context, interest *ndn.Interest) (*ndn.Data, error
 type ServeOptions struct {
 	// Signer signs Data the handler returns unsigned; default DigestSha256.
 	Signer ndn.Signer
-	// Concurrency bounds the handlers running at once; Interests arriving
-	// while all are busy are dropped and counted (the consumer
-	// retransmits), so a slow handler cannot stall the Client's receive
-	// goroutine. Default 256.
+	// Concurrency bounds the handlers running at once and the Interests
+	// waiting for one; Interests arriving when Concurrency are waiting are
+	// dropped and counted (the consumer retransmits), so a slow handler
+	// cannot stall the Client's receive goroutine. Workers are started as
+	// needed and take Interests in arrival order, so replies leave mostly
+	// in order (reordering would look like loss to a pipelining consumer).
+	// Default 256.
 	Concurrency int
 	// NoRegister serves the prefix without asking the forwarder for a
 	// route (it already has one, e.g. a static route or a shared prefix).
@@ -68,12 +71,14 @@ type Producer struct {
 	prefix ndn.Name
 	h      Handler
 	opts   ServeOptions
-	sem    chan struct{}
+	queue  chan *Packet // Interests waiting for a worker, FIFO
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
 	closeOnce sync.Once
+	workers   atomic.Int32 // started workers
+	idle      atomic.Int32 // workers waiting for an Interest
 
 	// Served counts Interests handed to the handler; Dropped those refused
 	// because Concurrency handlers were busy.
@@ -86,7 +91,7 @@ type Producer struct {
 // ends; handlers get a context that ends then.
 func (c *Client) Serve(ctx context.Context, prefix ndn.Name, h Handler, opts ServeOptions) (*Producer, error) {
 	opts.applyDefaults()
-	p := &Producer{c: c, prefix: prefix.Clone(), h: h, opts: opts, sem: make(chan struct{}, opts.Concurrency)}
+	p := &Producer{c: c, prefix: prefix.Clone(), h: h, opts: opts, queue: make(chan *Packet, opts.Concurrency)}
 	p.ctx, p.cancel = context.WithCancel(c.ctx)
 	c.prodMu.Lock()
 	c.prods = append(c.prods, p)
@@ -105,6 +110,9 @@ func (c *Client) Serve(ctx context.Context, prefix ndn.Name, h Handler, opts Ser
 	}()
 	return p, nil
 }
+
+// Done is closed when the Producer stops.
+func (p *Producer) Done() <-chan struct{} { return p.ctx.Done() }
 
 // Prefix returns the served prefix.
 func (p *Producer) Prefix() ndn.Name { return p.prefix }
@@ -162,23 +170,46 @@ func (c *Client) dispatchInterest(pkt *Packet) {
 		return
 	}
 	select {
-	case p.sem <- struct{}{}:
+	case p.queue <- pkt:
 	default:
 		p.Dropped.Add(1)
 		pkt.Release()
 		return
 	}
 	p.Served.Add(1)
-	p.wg.Add(1)
-	go p.handle(pkt)
+	if p.idle.Load() == 0 && int(p.workers.Load()) < p.opts.Concurrency {
+		p.workers.Add(1)
+		p.idle.Add(1)
+		p.wg.Add(1)
+		go p.routineWorker()
+	}
+}
+
+// routineWorker runs the handler on queued Interests until the Producer
+// stops.
+func (p *Producer) routineWorker() {
+	defer p.wg.Done()
+	for {
+		select {
+		case <-p.ctx.Done():
+			for {
+				select {
+				case pkt := <-p.queue:
+					pkt.Release()
+				default:
+					return
+				}
+			}
+		case pkt := <-p.queue:
+			p.idle.Add(-1)
+			p.handle(pkt)
+			p.idle.Add(1)
+		}
+	}
 }
 
 func (p *Producer) handle(pkt *Packet) {
-	defer func() {
-		pkt.Release()
-		<-p.sem
-		p.wg.Done()
-	}()
+	defer pkt.Release()
 	if p.ctx.Err() != nil {
 		return
 	}

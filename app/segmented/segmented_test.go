@@ -1,0 +1,251 @@
+package segmented_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ndnflow/ndnflow/app"
+	"github.com/ndnflow/ndnflow/app/cc"
+	"github.com/ndnflow/ndnflow/app/internal/digest"
+	"github.com/ndnflow/ndnflow/app/internal/testfwd"
+	"github.com/ndnflow/ndnflow/app/segmented"
+	"github.com/ndnflow/ndnflow/face"
+	"github.com/ndnflow/ndnflow/ndn"
+)
+
+func memClient(t testing.TB, fwd *testfwd.Forwarder, opt testfwd.LinkOptions) *app.Client {
+	t.Helper()
+	c, err := app.Connect(context.Background(), "mem", app.Options{
+		Dial: func(context.Context) (face.Transport, error) { return fwd.ConnectMem(opt), nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func ctxT(t testing.TB, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func randomBytes(n int, seed uint64) []byte {
+	r := rand.New(rand.NewPCG(seed, 1))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+// fastRTT makes timeouts short so lossy tests finish quickly.
+var fastRTT = cc.RTTOptions{MinRTO: 20 * time.Millisecond, InitialRTO: 100 * time.Millisecond}
+
+func TestPublishFetch(t *testing.T) {
+	fwd := testfwd.New()
+	defer fwd.Close()
+	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	sizes := []int{0, 1, 1000, 1001, 5000, 300_000}
+	for i, size := range sizes {
+		content := randomBytes(size, uint64(i))
+		name := ndn.MustParseName("/pub").Append(ndn.SequenceNumComponent(uint64(i)))
+		pub, err := segmented.PublishBytes(ctxT(t, 5*time.Second), prod, name, content, segmented.PublishOptions{ChunkSize: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// By RDR discovery and by the versioned name.
+		for _, n := range []ndn.Name{name, pub.Name} {
+			var out bytes.Buffer
+			res, err := segmented.Fetch(ctxT(t, 10*time.Second), cons, n, &out, segmented.FetchOptions{Verifier: digest.Verifier{}})
+			if err != nil {
+				t.Fatalf("size %d fetch %s: %v", size, n, err)
+			}
+			if !bytes.Equal(out.Bytes(), content) {
+				t.Fatalf("size %d: got %d bytes, want %d (content differs)", size, out.Len(), size)
+			}
+			if want := uint64(max(1, (size+999)/1000)); res.Segments != want || !res.Name.Equal(pub.Name) {
+				t.Errorf("size %d: %d segments of %s, want %d of %s", size, res.Segments, res.Name, want, pub.Name)
+			}
+		}
+		pub.Close()
+	}
+}
+
+func TestPublishFileAndReader(t *testing.T) {
+	fwd := testfwd.New()
+	defer fwd.Close()
+	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	content := randomBytes(123_457, 7)
+	path := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pf, err := segmented.PublishFile(ctxT(t, 5*time.Second), prod, ndn.MustParseName("/file"), path, segmented.PublishOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	pr, err := segmented.Publish(ctxT(t, 5*time.Second), prod, ndn.MustParseName("/reader"), bytes.NewReader(content), segmented.PublishOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	for _, n := range []string{"/file", "/reader"} {
+		var out bytes.Buffer
+		if _, err := segmented.Fetch(ctxT(t, 10*time.Second), cons, ndn.MustParseName(n), &out, segmented.FetchOptions{}); err != nil {
+			t.Fatal(n, err)
+		}
+		if !bytes.Equal(out.Bytes(), content) {
+			t.Fatalf("%s: content differs", n)
+		}
+	}
+}
+
+// TestLossAndCongestion fetches over degraded links and checks the
+// window reacted and the output is intact.
+func TestLossAndCongestion(t *testing.T) {
+	tests := []struct {
+		name string
+		link testfwd.LinkOptions
+		alg  cc.Algorithm
+	}{
+		{"loss-cubic", testfwd.LinkOptions{Loss: 0.05, Seed: 3}, nil},
+		{"loss-aimd", testfwd.LinkOptions{Loss: 0.05, Seed: 4}, &cc.AIMD{}},
+		{"marks-cubic", testfwd.LinkOptions{MarkEvery: 20}, nil},
+		{"marks-aimd", testfwd.LinkOptions{MarkEvery: 20}, &cc.AIMD{}},
+	}
+	content := randomBytes(2_000_000, 9)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fwd := testfwd.New()
+			defer fwd.Close()
+			prod := memClient(t, fwd, testfwd.LinkOptions{})
+			cons := memClient(t, fwd, tt.link)
+			pub, err := segmented.PublishBytes(ctxT(t, 5*time.Second), prod, ndn.MustParseName("/lossy"), content, segmented.PublishOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pub.Close()
+			var out bytes.Buffer
+			var progress int
+			res, err := segmented.Fetch(ctxT(t, 60*time.Second), cons, pub.Name, &out, segmented.FetchOptions{
+				Algorithm: tt.alg, RTT: fastRTT, Lifetime: time.Second,
+				Progress: func(segmented.Progress) { progress++ },
+			})
+			if err != nil {
+				t.Fatalf("%v (result %+v)", err, res)
+			}
+			if !bytes.Equal(out.Bytes(), content) {
+				t.Fatal("content differs")
+			}
+			if res.WindowDecreases == 0 {
+				t.Errorf("window never decreased: %+v", res)
+			}
+			if tt.link.Loss > 0 && (res.Retransmissions == 0 || res.Timeouts+res.FastRetransmits == 0) {
+				t.Errorf("no retransmissions on a lossy link: %+v", res)
+			}
+			if tt.link.MarkEvery > 0 && res.CongestionMarks == 0 {
+				t.Errorf("no congestion marks seen: %+v", res)
+			}
+			t.Logf("%+v", *res)
+			if progress == 0 {
+				t.Error("progress callback never called")
+			}
+		})
+	}
+}
+
+func TestFetchCancel(t *testing.T) {
+	fwd := testfwd.New()
+	defer fwd.Close()
+	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	prod.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/silent"),
+		func(context.Context, *ndn.Interest) (*ndn.Data, error) { return nil, nil }, app.ServeOptions{})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	_, err := segmented.Fetch(ctx, cons, ndn.MustParseName("/silent/v=1"), &bytes.Buffer{}, segmented.FetchOptions{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+}
+
+// segHandler serves a fake object of n segments through make, which may
+// misbehave.
+func segHandler(make func(i *ndn.Interest, seg uint64) *ndn.Data) app.Handler {
+	return func(_ context.Context, i *ndn.Interest) (*ndn.Data, error) {
+		seg, ok := i.Name.At(-1).Number()
+		if i.Name.At(-1).Type != ndn.TtSegmentNameComponent || !ok {
+			return nil, nil
+		}
+		return make(i, seg), nil
+	}
+}
+
+type badSigner struct{ digest.Signer }
+
+func (badSigner) Sign(p []byte) ([]byte, error) { return make([]byte, 32), nil }
+
+func TestBadProducers(t *testing.T) {
+	tests := []struct {
+		name    string
+		h       app.Handler
+		opts    app.ServeOptions
+		wantErr error
+	}{
+		{"inconsistent-final", segHandler(func(i *ndn.Interest, seg uint64) *ndn.Data {
+			final := uint64(5)
+			if seg == 3 {
+				final = 7
+			}
+			return &ndn.Data{Name: i.Name.Clone(), Content: []byte("x"), FinalBlock: ndn.SegmentComponent(final)}
+		}), app.ServeOptions{}, segmented.ErrFinalBlock},
+		{"final-not-segment", segHandler(func(i *ndn.Interest, seg uint64) *ndn.Data {
+			return &ndn.Data{Name: i.Name.Clone(), Content: []byte("x"), FinalBlock: ndn.GenericComponent("end")}
+		}), app.ServeOptions{}, segmented.ErrFinalBlock},
+		{"final-beyond-end", segHandler(func(i *ndn.Interest, seg uint64) *ndn.Data {
+			if seg > 4 {
+				return nil // claims 10 segments, has 5
+			}
+			return &ndn.Data{Name: i.Name.Clone(), Content: []byte("x"), FinalBlock: ndn.SegmentComponent(10)}
+		}), app.ServeOptions{}, app.ErrTimeout},
+		{"oversized", segHandler(func(i *ndn.Interest, seg uint64) *ndn.Data {
+			return &ndn.Data{Name: i.Name.Clone(), Content: make([]byte, 8900), FinalBlock: ndn.SegmentComponent(2)}
+		}), app.ServeOptions{}, segmented.ErrBadSegment},
+		{"bad-signature", segHandler(func(i *ndn.Interest, seg uint64) *ndn.Data {
+			return &ndn.Data{Name: i.Name.Clone(), Content: []byte("x"), FinalBlock: ndn.SegmentComponent(2)}
+		}), app.ServeOptions{Signer: badSigner{}}, app.ErrValidation},
+		{"app-nack", segHandler(func(i *ndn.Interest, seg uint64) *ndn.Data {
+			return &ndn.Data{Name: i.Name.Clone(), ContentType: ndn.ContentNack, FinalBlock: ndn.SegmentComponent(2)}
+		}), app.ServeOptions{}, segmented.ErrBadSegment},
+		{"nack-noroute", func(context.Context, *ndn.Interest) (*ndn.Data, error) {
+			return nil, app.ReplyNack(ndn.NackNoRoute)
+		}, app.ServeOptions{}, app.ErrNack},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fwd := testfwd.New()
+			defer fwd.Close()
+			prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+			if _, err := prod.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/bad"), tt.h, tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			res, err := segmented.Fetch(ctxT(t, 30*time.Second), cons, ndn.MustParseName("/bad/v=1"), &out,
+				segmented.FetchOptions{Verifier: digest.Verifier{}, MaxRetries: 2, RTT: fastRTT, Lifetime: 200 * time.Millisecond})
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err %v, want %v (result %+v)", err, tt.wantErr, res)
+			}
+			if bytes.ContainsFunc(out.Bytes(), func(r rune) bool { return r != 'x' }) {
+				t.Errorf("output has bytes no valid segment carried: %q", out.Bytes())
+			}
+		})
+	}
+}
