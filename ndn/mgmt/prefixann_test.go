@@ -13,7 +13,7 @@ import (
 
 type digestSigner struct{}
 
-func (digestSigner) SigType() ndn.SigType        { return ndn.SigDigestSha256 }
+func (digestSigner) SigType() ndn.SigType       { return ndn.SigDigestSha256 }
 func (digestSigner) KeyLocator() ndn.KeyLocator { return ndn.KeyLocator{} }
 func (digestSigner) Sign(p []byte) ([]byte, error) {
 	d := sha256.Sum256(p)
