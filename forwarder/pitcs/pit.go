@@ -29,6 +29,9 @@ type OutRecord struct {
 	// says whether one was.
 	Nack   ndn.NackReason
 	Nacked bool
+	// SuppressInterval is the per-upstream retransmission-suppression
+	// interval (ns) of strategies that suppress per upstream (multicast).
+	SuppressInterval int64
 }
 
 // PitEntry is a pending Interest. Fields other than the records are the
@@ -51,11 +54,16 @@ type PitEntry struct {
 	SuppressInterval, LastForwarded int64
 	// StrategyState is scratch space for the entry's strategy.
 	StrategyState [2]uint64
+	// StrategyID is the forwarder's id of the strategy that handles the entry.
+	StrategyID int32
 
 	timer    wheel.Timer
 	slot     uint32
 	gen      uint32
 	interest []byte // wire of the latest Interest
+	nonce    uint32
+	hopLimit int16 // -1: absent
+	lifetime int64
 }
 
 // Name returns the Interest name (aliasing the table's copy).
@@ -89,9 +97,28 @@ func (e *PitEntry) OutRecord(face uint64) *OutRecord {
 	return nil
 }
 
-// InsertInRecord inserts or renews the in-record of face, storing the
-// Interest's wire as the entry's latest Interest.
-func (e *PitEntry) InsertInRecord(face uint64, nonce uint32, token []byte, now, lifetime int64, wire []byte) *InRecord {
+// SetInterest stores a copy of wire as the entry's latest Interest, with
+// its Nonce, HopLimit (-1 when absent) and lifetime (ns); strategies
+// forward it.
+func (e *PitEntry) SetInterest(wire []byte, nonce uint32, hopLimit int, lifetime int64) {
+	e.interest = append(e.interest[:0], wire...)
+	e.nonce, e.hopLimit, e.lifetime = nonce, int16(hopLimit), lifetime
+}
+
+// InterestLifetime returns the lifetime (ns) of the latest Interest.
+func (e *PitEntry) InterestLifetime() int64 { return e.lifetime }
+
+// NameHash returns the keyed hash of the entry's whole name.
+func (e *PitEntry) NameHash() uint64 { return e.node.hash }
+
+// InterestNonce returns the Nonce of the latest Interest.
+func (e *PitEntry) InterestNonce() uint32 { return e.nonce }
+
+// InterestHopLimit returns the HopLimit of the latest Interest, -1 if absent.
+func (e *PitEntry) InterestHopLimit() int { return int(e.hopLimit) }
+
+// InsertInRecord inserts or renews the in-record of face.
+func (e *PitEntry) InsertInRecord(face uint64, nonce uint32, token []byte, now, lifetime int64) *InRecord {
 	r := e.InRecord(face)
 	if r == nil {
 		e.In = append(e.In, InRecord{Face: face})
@@ -99,7 +126,6 @@ func (e *PitEntry) InsertInRecord(face uint64, nonce uint32, token []byte, now, 
 	}
 	r.Nonce, r.LastRenewed, r.Expiry = nonce, now, now+lifetime
 	r.tokenLen = uint8(copy(r.token[:], token))
-	e.interest = append(e.interest[:0], wire...)
 	return r
 }
 
@@ -246,7 +272,7 @@ func (t *Table) RemovePit(e *PitEntry) {
 	e.node = nil
 	e.In, e.Out = e.In[:0], e.Out[:0]
 	e.Expiry, e.Satisfied, e.DataFreshness = 0, false, 0
-	e.SuppressInterval, e.LastForwarded, e.StrategyState = 0, 0, [2]uint64{}
+	e.SuppressInterval, e.LastForwarded, e.StrategyState, e.StrategyID = 0, 0, [2]uint64{}, 0
 	if cap(e.interest) > 1024 {
 		e.interest = nil
 	}

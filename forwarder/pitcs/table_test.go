@@ -202,7 +202,8 @@ func BenchmarkPitInsertRemove(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		k := i & 1023
 		e, _, _ := tb.InsertPit(names[k], hs[k], false, false)
-		e.InsertInRecord(1, uint32(i), nil, 0, 4e9, names[k].Value())
+		e.InsertInRecord(1, uint32(i), nil, 0, 4e9)
+		e.SetInterest(names[k].Value(), uint32(i), -1, 4e9)
 		tb.SetExpiry(e, 4e9)
 		tb.RemovePit(e)
 	}
