@@ -15,6 +15,13 @@ import (
 	"github.com/ndnflow/ndnflow/ndn"
 )
 
+// newFwd returns a test forwarder closed after the test's clients.
+func newFwd(t testing.TB) *testfwd.Forwarder {
+	fwd := testfwd.New()
+	t.Cleanup(fwd.Close)
+	return fwd
+}
+
 // memClient connects a Client to fwd over an in-memory link.
 func memClient(t *testing.T, fwd *testfwd.Forwarder, opt testfwd.LinkOptions) *app.Client {
 	t.Helper()
@@ -41,8 +48,7 @@ func echoHandler(content string) app.Handler {
 }
 
 func TestExpressServe(t *testing.T) {
-	fwd := testfwd.New()
-	defer fwd.Close()
+	fwd := newFwd(t)
 	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
 	prefix := ndn.MustParseName("/example/app")
 	p, err := prod.Serve(ctxT(t, 5*time.Second), prefix, echoHandler("hello"), app.ServeOptions{})
@@ -74,8 +80,7 @@ func TestExpressServe(t *testing.T) {
 }
 
 func TestExpressErrors(t *testing.T) {
-	fwd := testfwd.New()
-	defer fwd.Close()
+	fwd := newFwd(t)
 	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
 	var calls atomic.Int32
 	handlers := map[string]app.Handler{
@@ -138,8 +143,7 @@ func TestExpressErrors(t *testing.T) {
 }
 
 func TestExpressCancel(t *testing.T) {
-	fwd := testfwd.New()
-	defer fwd.Close()
+	fwd := newFwd(t)
 	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
 	prod.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/silent"),
 		func(context.Context, *ndn.Interest) (*ndn.Data, error) { return nil, nil }, app.ServeOptions{})
@@ -157,8 +161,7 @@ func TestExpressCancel(t *testing.T) {
 }
 
 func TestAnnounce(t *testing.T) {
-	fwd := testfwd.New()
-	defer fwd.Close()
+	fwd := newFwd(t)
 	prod := memClient(t, fwd, testfwd.LinkOptions{})
 	prefix := ndn.MustParseName("/announced")
 	if _, err := prod.Serve(ctxT(t, 5*time.Second), prefix, echoHandler("a"), app.ServeOptions{Announce: true}); err != nil {

@@ -27,14 +27,15 @@ type Handler func(ctx context.Context, interest *ndn.Interest) (*ndn.Data, error
 type ServeOptions struct {
 	// Signer signs Data the handler returns unsigned; default DigestSha256.
 	Signer ndn.Signer
-	// Concurrency bounds the handlers running at once and the Interests
-	// waiting for one; Interests arriving when Concurrency are waiting are
-	// dropped and counted (the consumer retransmits), so a slow handler
-	// cannot stall the Client's receive goroutine. Workers are started as
-	// needed and take Interests in arrival order, so replies leave mostly
-	// in order (reordering would look like loss to a pipelining consumer).
-	// Default 256.
+	// Concurrency bounds the handlers running at once; default 256.
+	// Workers are started as needed and take Interests in arrival order, so
+	// replies leave mostly in order (reordering looks like loss to a
+	// pipelining consumer).
 	Concurrency int
+	// QueueLength bounds the Interests waiting for a worker; more are
+	// dropped and counted (the consumer retransmits), so a slow handler
+	// cannot stall the Client's receive goroutine. Default 4096.
+	QueueLength int
 	// NoRegister serves the prefix without asking the forwarder for a
 	// route (it already has one, e.g. a static route or a shared prefix).
 	NoRegister bool
@@ -55,6 +56,9 @@ func (o *ServeOptions) applyDefaults() {
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 256
+	}
+	if o.QueueLength <= 0 {
+		o.QueueLength = 4096
 	}
 	if o.AnnounceSigner == nil {
 		o.AnnounceSigner = o.Signer
@@ -80,8 +84,8 @@ type Producer struct {
 	workers   atomic.Int32 // started workers
 	idle      atomic.Int32 // workers waiting for an Interest
 
-	// Served counts Interests handed to the handler; Dropped those refused
-	// because Concurrency handlers were busy.
+	// Served counts Interests queued for the handler; Dropped those refused
+	// because the queue was full.
 	Served, Dropped atomic.Uint64
 }
 
@@ -91,7 +95,7 @@ type Producer struct {
 // ends; handlers get a context that ends then.
 func (c *Client) Serve(ctx context.Context, prefix ndn.Name, h Handler, opts ServeOptions) (*Producer, error) {
 	opts.applyDefaults()
-	p := &Producer{c: c, prefix: prefix.Clone(), h: h, opts: opts, queue: make(chan *Packet, opts.Concurrency)}
+	p := &Producer{c: c, prefix: prefix.Clone(), h: h, opts: opts, queue: make(chan *Packet, opts.QueueLength)}
 	p.ctx, p.cancel = context.WithCancel(c.ctx)
 	c.prodMu.Lock()
 	c.prods = append(c.prods, p)

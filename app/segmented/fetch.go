@@ -466,8 +466,12 @@ func (f *fetcher) onPacket(p *app.Packet, now time.Duration) error {
 		f.res.CongestionMarks++
 		f.congestion(now, s.sentAt, false)
 	}
-	f.alg.OnAck(f.start.Add(now), f.rtt.SRTT())
-	if w := f.alg.Window(); w > f.res.MaxWindowUsed {
+	// Grow the window only while it limits sending (RFC 7661's idea): a
+	// window above MaxWindow would only make the first reduction useless.
+	if f.alg.Window() < float64(f.opts.MaxWindow) {
+		f.alg.OnAck(f.start.Add(now), f.rtt.SRTT())
+	}
+	if w := min(f.alg.Window(), float64(f.opts.MaxWindow)); w > f.res.MaxWindowUsed {
 		f.res.MaxWindowUsed = w
 	}
 	if current && s.tx > f.highestAck {

@@ -233,7 +233,7 @@ func (s memSource) segment(seg uint64, dst []byte) ([]byte, error) {
 	if seg >= uint64(len(s)) {
 		return nil, errNoSegment
 	}
-	return append(dst, s[seg]...), nil
+	return s[seg], nil // immutable once published: no copy
 }
 
 type storeSource struct {

@@ -19,6 +19,13 @@ import (
 	"github.com/ndnflow/ndnflow/ndn"
 )
 
+// newFwd returns a test forwarder closed after the test's clients.
+func newFwd(t testing.TB) *testfwd.Forwarder {
+	fwd := testfwd.New()
+	t.Cleanup(fwd.Close)
+	return fwd
+}
+
 func memClient(t testing.TB, fwd *testfwd.Forwarder, opt testfwd.LinkOptions) *app.Client {
 	t.Helper()
 	c, err := app.Connect(context.Background(), "mem", app.Options{
@@ -50,8 +57,7 @@ func randomBytes(n int, seed uint64) []byte {
 var fastRTT = cc.RTTOptions{MinRTO: 20 * time.Millisecond, InitialRTO: 100 * time.Millisecond}
 
 func TestPublishFetch(t *testing.T) {
-	fwd := testfwd.New()
-	defer fwd.Close()
+	fwd := newFwd(t)
 	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
 	sizes := []int{0, 1, 1000, 1001, 5000, 300_000}
 	for i, size := range sizes {
@@ -80,8 +86,7 @@ func TestPublishFetch(t *testing.T) {
 }
 
 func TestPublishFileAndReader(t *testing.T) {
-	fwd := testfwd.New()
-	defer fwd.Close()
+	fwd := newFwd(t)
 	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
 	content := randomBytes(123_457, 7)
 	path := filepath.Join(t.TempDir(), "f")
@@ -125,8 +130,7 @@ func TestLossAndCongestion(t *testing.T) {
 	content := randomBytes(2_000_000, 9)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fwd := testfwd.New()
-			defer fwd.Close()
+			fwd := newFwd(t)
 			prod := memClient(t, fwd, testfwd.LinkOptions{})
 			cons := memClient(t, fwd, tt.link)
 			pub, err := segmented.PublishBytes(ctxT(t, 5*time.Second), prod, ndn.MustParseName("/lossy"), content, segmented.PublishOptions{})
@@ -155,7 +159,6 @@ func TestLossAndCongestion(t *testing.T) {
 			if tt.link.MarkEvery > 0 && res.CongestionMarks == 0 {
 				t.Errorf("no congestion marks seen: %+v", res)
 			}
-			t.Logf("%+v", *res)
 			if progress == 0 {
 				t.Error("progress callback never called")
 			}
@@ -164,8 +167,7 @@ func TestLossAndCongestion(t *testing.T) {
 }
 
 func TestFetchCancel(t *testing.T) {
-	fwd := testfwd.New()
-	defer fwd.Close()
+	fwd := newFwd(t)
 	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
 	prod.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/silent"),
 		func(context.Context, *ndn.Interest) (*ndn.Data, error) { return nil, nil }, app.ServeOptions{})
@@ -231,8 +233,7 @@ func TestBadProducers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fwd := testfwd.New()
-			defer fwd.Close()
+			fwd := newFwd(t)
 			prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
 			if _, err := prod.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/bad"), tt.h, tt.opts); err != nil {
 				t.Fatal(err)
