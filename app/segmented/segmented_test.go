@@ -15,6 +15,7 @@ import (
 	"github.com/ndnflow/ndnflow/app/internal/digest"
 	"github.com/ndnflow/ndnflow/app/internal/testfwd"
 	"github.com/ndnflow/ndnflow/app/segmented"
+	"github.com/ndnflow/ndnflow/app/store"
 	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/ndn"
 )
@@ -248,5 +249,50 @@ func TestBadProducers(t *testing.T) {
 				t.Errorf("output has bytes no valid segment carried: %q", out.Bytes())
 			}
 		})
+	}
+}
+
+var _ segmented.SegmentStore = (*store.Store)(nil)
+
+// TestStore publishes into an on-disk store, stops, reopens the store and
+// serves the object again without the source.
+func TestStore(t *testing.T) {
+	fwd := newFwd(t)
+	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	dir := t.TempDir()
+	st, err := store.Open(dir, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := randomBytes(100_000, 5)
+	name := ndn.MustParseName("/stored")
+	pub, err := segmented.Publish(ctxT(t, 5*time.Second), prod, name, bytes.NewReader(content), segmented.PublishOptions{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	versioned := pub.Name
+	pub.Close()
+	st.Close()
+
+	st, err = store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	latest, ok := st.Latest(name)
+	if !ok || !latest.Equal(versioned) {
+		t.Fatalf("Latest %s %v, want %s", latest, ok, versioned)
+	}
+	pub, err = segmented.OpenStored(ctxT(t, 5*time.Second), prod, st, latest, segmented.PublishOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	var out bytes.Buffer
+	if _, err := segmented.Fetch(ctxT(t, 10*time.Second), cons, name, &out, segmented.FetchOptions{Verifier: digest.Verifier{}}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), content) {
+		t.Fatal("content differs")
 	}
 }
