@@ -10,20 +10,20 @@ import (
 
 	"github.com/ndnflow/ndnflow/app"
 	"github.com/ndnflow/ndnflow/app/internal/digest"
-	"github.com/ndnflow/ndnflow/app/internal/testfwd"
+	"github.com/ndnflow/ndnflow/app/apptest"
 	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/ndn"
 )
 
 // newFwd returns a test forwarder closed after the test's clients.
-func newFwd(t testing.TB) *testfwd.Forwarder {
-	fwd := testfwd.New()
+func newFwd(t testing.TB) *apptest.Forwarder {
+	fwd := apptest.New()
 	t.Cleanup(fwd.Close)
 	return fwd
 }
 
 // memClient connects a Client to fwd over an in-memory link.
-func memClient(t *testing.T, fwd *testfwd.Forwarder, opt testfwd.LinkOptions) *app.Client {
+func memClient(t *testing.T, fwd *apptest.Forwarder, opt apptest.LinkOptions) *app.Client {
 	t.Helper()
 	c, err := app.Connect(context.Background(), "mem", app.Options{
 		Dial: func(context.Context) (face.Transport, error) { return fwd.ConnectMem(opt), nil },
@@ -49,7 +49,7 @@ func echoHandler(content string) app.Handler {
 
 func TestExpressServe(t *testing.T) {
 	fwd := newFwd(t)
-	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
 	prefix := ndn.MustParseName("/example/app")
 	p, err := prod.Serve(ctxT(t, 5*time.Second), prefix, echoHandler("hello"), app.ServeOptions{})
 	if err != nil {
@@ -81,7 +81,7 @@ func TestExpressServe(t *testing.T) {
 
 func TestExpressErrors(t *testing.T) {
 	fwd := newFwd(t)
-	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
 	var calls atomic.Int32
 	handlers := map[string]app.Handler{
 		"/nack": func(context.Context, *ndn.Interest) (*ndn.Data, error) {
@@ -144,7 +144,7 @@ func TestExpressErrors(t *testing.T) {
 
 func TestExpressCancel(t *testing.T) {
 	fwd := newFwd(t)
-	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
 	prod.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/silent"),
 		func(context.Context, *ndn.Interest) (*ndn.Data, error) { return nil, nil }, app.ServeOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -162,7 +162,7 @@ func TestExpressCancel(t *testing.T) {
 
 func TestAnnounce(t *testing.T) {
 	fwd := newFwd(t)
-	prod := memClient(t, fwd, testfwd.LinkOptions{})
+	prod := memClient(t, fwd, apptest.LinkOptions{})
 	prefix := ndn.MustParseName("/announced")
 	if _, err := prod.Serve(ctxT(t, 5*time.Second), prefix, echoHandler("a"), app.ServeOptions{Announce: true}); err != nil {
 		t.Fatal(err)
@@ -176,8 +176,8 @@ func TestAnnounce(t *testing.T) {
 // that the Client reconnects, registers its prefix again and works.
 func TestReconnect(t *testing.T) {
 	sock := filepath.Join(t.TempDir(), "fw.sock")
-	fwd := testfwd.New()
-	if err := fwd.ListenUnix(sock, testfwd.LinkOptions{}); err != nil {
+	fwd := apptest.New()
+	if err := fwd.ListenUnix(sock, apptest.LinkOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	uri := "unix://" + sock
@@ -192,9 +192,9 @@ func TestReconnect(t *testing.T) {
 	}
 	fwd.Close()
 
-	fwd2 := testfwd.New()
+	fwd2 := apptest.New()
 	defer fwd2.Close()
-	if err := fwd2.ListenUnix(sock, testfwd.LinkOptions{}); err != nil {
+	if err := fwd2.ListenUnix(sock, apptest.LinkOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)

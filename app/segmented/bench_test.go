@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/ndnflow/ndnflow/app"
-	"github.com/ndnflow/ndnflow/app/internal/testfwd"
+	"github.com/ndnflow/ndnflow/app/apptest"
 	"github.com/ndnflow/ndnflow/app/segmented"
 	"github.com/ndnflow/ndnflow/ndn"
 )
@@ -26,10 +26,10 @@ func BenchmarkFetch(b *testing.B) {
 			fwd := newFwd(b)
 			var prod, cons *app.Client
 			if link == "mem" {
-				prod, cons = memClient(b, fwd, testfwd.LinkOptions{}), memClient(b, fwd, testfwd.LinkOptions{})
+				prod, cons = memClient(b, fwd, apptest.LinkOptions{}), memClient(b, fwd, apptest.LinkOptions{})
 			} else {
 				sock := filepath.Join(b.TempDir(), "fw.sock")
-				if err := fwd.ListenUnix(sock, testfwd.LinkOptions{}); err != nil {
+				if err := fwd.ListenUnix(sock, apptest.LinkOptions{}); err != nil {
 					b.Fatal(err)
 				}
 				var err error

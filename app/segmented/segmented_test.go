@@ -13,7 +13,7 @@ import (
 	"github.com/ndnflow/ndnflow/app"
 	"github.com/ndnflow/ndnflow/app/cc"
 	"github.com/ndnflow/ndnflow/app/internal/digest"
-	"github.com/ndnflow/ndnflow/app/internal/testfwd"
+	"github.com/ndnflow/ndnflow/app/apptest"
 	"github.com/ndnflow/ndnflow/app/segmented"
 	"github.com/ndnflow/ndnflow/app/store"
 	"github.com/ndnflow/ndnflow/face"
@@ -21,13 +21,13 @@ import (
 )
 
 // newFwd returns a test forwarder closed after the test's clients.
-func newFwd(t testing.TB) *testfwd.Forwarder {
-	fwd := testfwd.New()
+func newFwd(t testing.TB) *apptest.Forwarder {
+	fwd := apptest.New()
 	t.Cleanup(fwd.Close)
 	return fwd
 }
 
-func memClient(t testing.TB, fwd *testfwd.Forwarder, opt testfwd.LinkOptions) *app.Client {
+func memClient(t testing.TB, fwd *apptest.Forwarder, opt apptest.LinkOptions) *app.Client {
 	t.Helper()
 	c, err := app.Connect(context.Background(), "mem", app.Options{
 		Dial: func(context.Context) (face.Transport, error) { return fwd.ConnectMem(opt), nil },
@@ -59,7 +59,7 @@ var fastRTT = cc.RTTOptions{MinRTO: 20 * time.Millisecond, InitialRTO: 100 * tim
 
 func TestPublishFetch(t *testing.T) {
 	fwd := newFwd(t)
-	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
 	sizes := []int{0, 1, 1000, 1001, 5000, 300_000}
 	for i, size := range sizes {
 		content := randomBytes(size, uint64(i))
@@ -88,7 +88,7 @@ func TestPublishFetch(t *testing.T) {
 
 func TestPublishFileAndReader(t *testing.T) {
 	fwd := newFwd(t)
-	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
 	content := randomBytes(123_457, 7)
 	path := filepath.Join(t.TempDir(), "f")
 	if err := os.WriteFile(path, content, 0o600); err != nil {
@@ -120,19 +120,19 @@ func TestPublishFileAndReader(t *testing.T) {
 func TestLossAndCongestion(t *testing.T) {
 	tests := []struct {
 		name string
-		link testfwd.LinkOptions
+		link apptest.LinkOptions
 		alg  cc.Algorithm
 	}{
-		{"loss-cubic", testfwd.LinkOptions{Loss: 0.05, Seed: 3}, nil},
-		{"loss-aimd", testfwd.LinkOptions{Loss: 0.05, Seed: 4}, &cc.AIMD{}},
-		{"marks-cubic", testfwd.LinkOptions{MarkEvery: 20}, nil},
-		{"marks-aimd", testfwd.LinkOptions{MarkEvery: 20}, &cc.AIMD{}},
+		{"loss-cubic", apptest.LinkOptions{Loss: 0.05, Seed: 3}, nil},
+		{"loss-aimd", apptest.LinkOptions{Loss: 0.05, Seed: 4}, &cc.AIMD{}},
+		{"marks-cubic", apptest.LinkOptions{MarkEvery: 20}, nil},
+		{"marks-aimd", apptest.LinkOptions{MarkEvery: 20}, &cc.AIMD{}},
 	}
 	content := randomBytes(2_000_000, 9)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fwd := newFwd(t)
-			prod := memClient(t, fwd, testfwd.LinkOptions{})
+			prod := memClient(t, fwd, apptest.LinkOptions{})
 			cons := memClient(t, fwd, tt.link)
 			pub, err := segmented.PublishBytes(ctxT(t, 5*time.Second), prod, ndn.MustParseName("/lossy"), content, segmented.PublishOptions{})
 			if err != nil {
@@ -169,7 +169,7 @@ func TestLossAndCongestion(t *testing.T) {
 
 func TestFetchCancel(t *testing.T) {
 	fwd := newFwd(t)
-	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
 	prod.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/silent"),
 		func(context.Context, *ndn.Interest) (*ndn.Data, error) { return nil, nil }, app.ServeOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -235,7 +235,7 @@ func TestBadProducers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fwd := newFwd(t)
-			prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+			prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
 			if _, err := prod.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/bad"), tt.h, tt.opts); err != nil {
 				t.Fatal(err)
 			}
@@ -258,7 +258,7 @@ var _ segmented.SegmentStore = (*store.Store)(nil)
 // serves the object again without the source.
 func TestStore(t *testing.T) {
 	fwd := newFwd(t)
-	prod, cons := memClient(t, fwd, testfwd.LinkOptions{}), memClient(t, fwd, testfwd.LinkOptions{})
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
 	dir := t.TempDir()
 	st, err := store.Open(dir, store.Options{NoSync: true})
 	if err != nil {

@@ -1,10 +1,11 @@
-// Package testfwd is a minimal NFD-compatible forwarder for the app tests:
+// Package apptest is a minimal NFD-compatible forwarder for the app tests:
 // a FIB by prefix, a PIT by name, rib/register, rib/unregister and
 // rib/announce answered with 200, PIT tokens echoed, Nack NoRoute when no
 // route exists, and optional lossy, congestion-marking links. It is not
 // fast and not complete (no CS, no strategy, no Dead Nonce List); it exists
-// so the app tests do not depend on package forwarder.
-package testfwd
+// so the app and tool tests do not depend on package forwarder. It is
+// exported (not internal) so cmd/ndnflow tests can use it too.
+package apptest
 
 import (
 	"context"
