@@ -1,0 +1,189 @@
+package security_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ndnflow/ndnflow/ndn"
+	"github.com/ndnflow/ndnflow/security"
+	"github.com/ndnflow/ndnflow/security/cert"
+	"github.com/ndnflow/ndnflow/security/keychain"
+	"github.com/ndnflow/ndnflow/security/trust"
+)
+
+const ndntsDir = "testdata/ndnts"
+
+// ndntsSetup installs the pinned NDNts packages with npm ci when
+// node_modules is missing; it skips the test only if node or npm is absent.
+func ndntsSetup(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("NDNts interop runs Node.js; skipped with -short")
+	}
+	for _, tool := range []string{"node", "npm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("NDNts interop needs %s in PATH (Node.js 20 or newer): %v", tool, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(ndntsDir, "node_modules", "@ndn", "keychain")); err == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+	cmd.Dir = ndntsDir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npm ci in %s: %v\n%s", ndntsDir, err, out)
+	}
+}
+
+// ndnts runs one interop.mjs command with req as JSON and decodes the reply.
+func ndnts(t *testing.T, command string, req any) map[string]any {
+	t.Helper()
+	in, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", "interop.mjs", command)
+	cmd.Dir = ndntsDir
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node interop.mjs %s: %v\n%s", command, err, stderr.String())
+	}
+	var reply map[string]any
+	if err := json.Unmarshal(out, &reply); err != nil {
+		t.Fatalf("node interop.mjs %s: reply %q: %v", command, out, err)
+	}
+	return reply
+}
+
+func hexField(t *testing.T, m map[string]any, k string) []byte {
+	t.Helper()
+	s, _ := m[k].(string)
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) == 0 {
+		t.Fatalf("reply field %q = %v", k, m[k])
+	}
+	return b
+}
+
+// TestNDNtsInterop checks signatures, certificates and SafeBags both ways
+// against NDNts 0.0.20250307.
+func TestNDNtsInterop(t *testing.T) {
+	ndntsSetup(t)
+
+	t.Run("NDNts signs, we verify", func(t *testing.T) {
+		for _, alg := range []string{"ed25519", "ecdsa"} {
+			r := ndnts(t, "sign", map[string]string{"alg": alg, "name": "/ndnts/" + alg})
+			c, err := cert.Decode(hexField(t, r, "cert"))
+			if err != nil {
+				t.Fatalf("%s: NDNts certificate: %v", alg, err)
+			}
+			if err := security.VerifyData(c.Data, c.PublicKey); err != nil {
+				t.Errorf("%s: NDNts self-signature: %v", alg, err)
+			}
+			wire := hexField(t, r, "data")
+			d := decodeData(t, wire)
+			if err := security.VerifyData(d, c.PublicKey); err != nil {
+				t.Errorf("%s: NDNts Data: %v", alg, err)
+			}
+			v := trust.NewValidator(trust.Options{Anchors: []*cert.Certificate{c}})
+			if err := v.ValidateData(context.Background(), d); err != nil {
+				t.Errorf("%s: validator with the NDNts certificate as anchor: %v", alg, err)
+			}
+			bad := bytes.Clone(wire)
+			bad[len(bad)-len(d.SigValue)-40] ^= 1
+			var bd ndn.Data
+			if bd.Decode(bad) == nil && security.VerifyData(&bd, c.PublicKey) == nil {
+				t.Errorf("%s: tampered NDNts Data verifies", alg)
+			}
+		}
+	})
+
+	t.Run("we sign, NDNts verifies", func(t *testing.T) {
+		for _, kt := range []security.KeyType{security.KeyEd25519, security.KeyECDSA, security.KeyRSA} {
+			k, err := security.GenerateKey(kt, security.NewKeyName(ndn.MustParseName("/ndnflow/"+kt.String())))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := cert.SelfSign(k, cert.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := ndn.Data{Name: ndn.MustParseName("/ndnflow/" + kt.String() + "/data"), Content: []byte("signed by ndnflow")}
+			w, err := d.SignWith(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := ndnts(t, "verify", map[string]string{"cert": hex.EncodeToString(c.Wire()), "data": hex.EncodeToString(w)})
+			if r["ok"] != true {
+				t.Errorf("%v: NDNts rejects our Data: %v", kt, r["error"])
+			}
+			bad := bytes.Clone(w)
+			bad[8] ^= 1 // a name byte
+			r = ndnts(t, "verify", map[string]string{"cert": hex.EncodeToString(c.Wire()), "data": hex.EncodeToString(bad)})
+			if r["ok"] != false {
+				t.Errorf("%v: NDNts accepts a tampered Data", kt)
+			}
+		}
+	})
+
+	t.Run("NDNts SafeBag imports", func(t *testing.T) {
+		for _, alg := range []string{"ed25519", "ecdsa"} {
+			r := ndnts(t, "bag-make", map[string]string{"alg": alg, "name": "/ndnts/bag/" + alg, "passphrase": "NDNts pass"})
+			kc, err := keychain.Open(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := kc.Import(hexField(t, r, "safebag"), []byte("NDNts pass"))
+			if err != nil {
+				t.Fatalf("%s: import NDNts SafeBag: %v", alg, err)
+			}
+			k, err := kc.Signer(c.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := ndn.Data{Name: ndn.MustParseName("/ndnts/bag/x")}
+			if _, err := d.SignWith(k); err != nil {
+				t.Fatal(err)
+			}
+			if err := security.VerifyData(&d, c.PublicKey); err != nil {
+				t.Errorf("%s: key from NDNts SafeBag does not match its certificate: %v", alg, err)
+			}
+		}
+	})
+
+	t.Run("our SafeBag in NDNts", func(t *testing.T) {
+		for _, kt := range []security.KeyType{security.KeyEd25519, security.KeyECDSA} {
+			kc, err := keychain.Open(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			k, _, err := kc.Generate(ndn.MustParseName("/ndnflow/bag"), kt, cert.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bag, err := kc.ExportSafeBag(k.Name(), []byte("our pass"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := ndnts(t, "bag-sign", map[string]string{"safebag": hex.EncodeToString(bag.Encode()), "passphrase": "our pass", "alg": kt.String()})
+			d := decodeData(t, hexField(t, r, "data"))
+			if err := security.VerifyData(d, k.Public()); err != nil {
+				t.Errorf("%v: Data NDNts signed with the key from our SafeBag: %v", kt, err)
+			}
+		}
+	})
+}
