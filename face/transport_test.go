@@ -41,6 +41,19 @@ var pairMakers = []pairMaker{
 	{"tcp6", func(t testing.TB) (face.Transport, face.Transport) {
 		return tcpPair(t, "[::1]:0")
 	}},
+	{"ws", func(t testing.TB) (face.Transport, face.Transport) {
+		acc := make(chan face.Transport, 1)
+		l, err := face.ListenWebSocket(context.Background(), "127.0.0.1:0", face.WebSocketConfig{Accept: func(tr face.Transport) { acc <- tr }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		a, err := face.DialWebSocket(context.Background(), l.URI()+"/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, accepted(t, acc)
+	}},
 	{"udp4", func(t testing.TB) (face.Transport, face.Transport) {
 		return udpPair(t, "127.0.0.1:0")
 	}},
@@ -103,6 +116,7 @@ func TestTransportInfo(t *testing.T) {
 		{"mem", "internal://", "internal://", face.ScopeLocal, false, 0},
 		{"unix", "fd://", "unix://", face.ScopeLocal, true, 0},
 		{"tcp4", "tcp4://127.0.0.1:", "tcp4://127.0.0.1:", face.ScopeLocal, true, 0},
+		{"ws", "wsclient://", "ws://127.0.0.1:", face.ScopeNonLocal, false, 0},
 		{"udp4", "udp4://", "udp4://127.0.0.1:", face.ScopeNonLocal, false, face.DefaultUDPMTU},
 		{"udp6", "udp6://", "udp6://[::1]:", face.ScopeNonLocal, false, face.DefaultUDPMTU},
 	}
@@ -118,7 +132,7 @@ func TestTransportInfo(t *testing.T) {
 			if ia.Scope != tt.scope || ia.Stream != tt.stream || ia.MTU != tt.mtu || ia.LinkType != face.LinkPointToPoint {
 				t.Errorf("info %+v", ia)
 			}
-			if ib := b.Info(); ib.LocalURI != ia.RemoteURI && tt.pair != "unix" {
+			if ib := b.Info(); ib.LocalURI != ia.RemoteURI && tt.pair != "unix" && tt.pair != "ws" {
 				t.Errorf("accepted end local %q, dialer remote %q", ib.LocalURI, ia.RemoteURI)
 			}
 		})
