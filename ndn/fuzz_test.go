@@ -314,7 +314,7 @@ func checkName(t *testing.T, n ndn.Name) {
 	hs := n.PrefixHashes(seed, nil)
 	count := 0
 	for k, c := range n.Components() {
-		if !c.IsValid() || !c.Equal(n.At(k)) || !c.Equal(n.At(k-n.Len())) {
+		if !c.IsValid() || k < 8 && (!c.Equal(n.At(k)) || !c.Equal(n.At(k-n.Len()))) {
 			t.Fatalf("component %d of %x: %v", k, n.Value(), c)
 		}
 		count++
@@ -322,7 +322,12 @@ func checkName(t *testing.T, n ndn.Name) {
 	if count != n.Len() || len(hs) != count+1 {
 		t.Fatalf("Len %d, Components %d, PrefixHashes %d", n.Len(), count, len(hs))
 	}
+	// Prefix, Hash and At walk the name, so checking every k is quadratic:
+	// long names get the first and last few.
 	for k := 0; k <= count; k++ {
+		if k == 8 && count > 16 {
+			k = count - 8
+		}
 		p := n.Prefix(k)
 		if !p.IsPrefixOf(n) || p.Len() != k || n.Hash(seed, k) != hs[k] || p.Compare(n) > 0 {
 			t.Fatalf("Prefix(%d) of %x", k, n.Value())

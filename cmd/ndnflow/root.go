@@ -45,6 +45,7 @@ the ndn-cxx, NDNts and python-ndn applications.`,
 
 	// Subcommands, one line each; keep the list sorted.
 	subcommands := []func() *cobra.Command{
+		newDissectCmd,
 		newKeyCmd,
 		newVersionCmd,
 	}
