@@ -47,6 +47,7 @@ the ndn-cxx, NDNts and python-ndn applications.`,
 	subcommands := []func() *cobra.Command{
 		newDissectCmd,
 		newKeyCmd,
+		newBenchCmd,
 		newVersionCmd,
 	}
 	for _, newCmd := range subcommands {
