@@ -24,7 +24,7 @@ type pki struct {
 	fetches                      atomic.Int64
 }
 
-func key(t *testing.T, id string) *security.PrivateKey {
+func key(t testing.TB, id string) *security.PrivateKey {
 	t.Helper()
 	k, err := security.GenerateKey(security.KeyEd25519, security.NewKeyName(ndn.MustParseName(id)))
 	if err != nil {
@@ -33,7 +33,7 @@ func key(t *testing.T, id string) *security.PrivateKey {
 	return k
 }
 
-func issue(t *testing.T, subject, issuer *security.PrivateKey, nb time.Time, validity time.Duration) *cert.Certificate {
+func issue(t testing.TB, subject, issuer *security.PrivateKey, nb time.Time, validity time.Duration) *cert.Certificate {
 	t.Helper()
 	c, err := cert.Issue(subject.Name(), subject.Public(), issuer, cert.Options{NotBefore: nb, Validity: validity})
 	if err != nil {
@@ -42,7 +42,7 @@ func issue(t *testing.T, subject, issuer *security.PrivateKey, nb time.Time, val
 	return c
 }
 
-func newPKI(t *testing.T) *pki {
+func newPKI(t testing.TB) *pki {
 	p := &pki{root: key(t, "/example"), site: key(t, "/example/site"), user: key(t, "/example/site/alice")}
 	var err error
 	if p.rootCert, err = cert.SelfSign(p.root, cert.Options{NotBefore: t0.Add(-time.Hour)}); err != nil {
@@ -85,7 +85,7 @@ func (p *pki) validator(o trust.Options) *trust.Validator {
 	return trust.NewValidator(o)
 }
 
-func signed(t *testing.T, name string, s ndn.Signer) *ndn.Data {
+func signed(t testing.TB, name string, s ndn.Signer) *ndn.Data {
 	t.Helper()
 	d := ndn.Data{Name: ndn.MustParseName(name), Content: []byte("x")}
 	w, err := d.SignWith(s)
@@ -302,6 +302,71 @@ func TestValidateInterest(t *testing.T) {
 		}
 		if _, err := v.ValidateInterest(ctx, &j); !errors.Is(err, security.ErrReplay) {
 			t.Errorf("v02=%v replay: %v", v02, err)
+		}
+	}
+}
+
+// TestVerifiedCache checks that a certificate whose chain reached the anchor
+// is trusted for VerifiedLifetime without walking the chain again, and that
+// AddCert saves fetches without being trusted.
+func TestVerifiedCache(t *testing.T) {
+	p := newPKI(t)
+	// The site certificate expires 2 h after t0; alice's lasts 23 h more.
+	p.siteCert = issue(t, p.site, p.root, t0.Add(-time.Hour), 3*time.Hour)
+	p.store[p.siteCert.KeyName().String()] = p.siteCert
+	now := t0
+	v := p.validator(trust.Options{VerifiedLifetime: 2 * time.Hour, Now: func() time.Time { return now }})
+	ctx := context.Background()
+	if err := v.ValidateData(ctx, signed(t, "/example/site/alice/1", p.user)); err != nil {
+		t.Fatal(err)
+	}
+	now = t0.Add(150 * time.Minute) // site certificate expired, alice's verified 2.5 h ago
+	if err := v.ValidateData(ctx, signed(t, "/example/site/alice/2", p.user)); !errors.Is(err, cert.ErrExpired) {
+		t.Errorf("after VerifiedLifetime the chain is walked again and the expired site certificate found: %v", err)
+	}
+	v = p.validator(trust.Options{VerifiedLifetime: 3 * time.Hour, Now: func() time.Time { return now }})
+	now = t0
+	if err := v.ValidateData(ctx, signed(t, "/example/site/alice/1", p.user)); err != nil {
+		t.Fatal(err)
+	}
+	now = t0.Add(150 * time.Minute)
+	if err := v.ValidateData(ctx, signed(t, "/example/site/alice/2", p.user)); err != nil {
+		t.Errorf("within VerifiedLifetime alice's certificate is trusted: %v", err)
+	}
+
+	// AddCert: no fetch needed, but the chain is still checked.
+	q := newPKI(t)
+	noFetch := trust.FetcherFunc(func(context.Context, *ndn.Interest) (*ndn.Data, error) {
+		return nil, errors.New("no network")
+	})
+	v = q.validator(trust.Options{Fetcher: noFetch})
+	v.AddCert(q.userCert)
+	v.AddCert(q.siteCert)
+	if err := v.ValidateData(ctx, signed(t, "/example/site/alice/1", q.user)); err != nil {
+		t.Errorf("with AddCert certificates: %v", err)
+	}
+	rogue := key(t, "/example/site/mallory")
+	v = q.validator(trust.Options{Fetcher: noFetch})
+	v.AddCert(issue(t, rogue, rogue, t0.Add(-time.Hour), time.Hour*2))
+	if err := v.ValidateData(ctx, signed(t, "/example/site/mallory/1", rogue)); !errors.Is(err, trust.ErrNoAnchor) {
+		t.Errorf("AddCert of a self-signed certificate made it trusted: %v", err)
+	}
+}
+
+// BenchmarkValidateData validates Ed25519 Data signed by a key two levels
+// below the anchor, with the chain cached and verified.
+func BenchmarkValidateData(b *testing.B) {
+	p := newPKI(b)
+	v := p.validator(trust.Options{})
+	d := signed(b, "/example/site/alice/post/1", p.user)
+	ctx := context.Background()
+	if err := v.ValidateData(ctx, d); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := v.ValidateData(ctx, d); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

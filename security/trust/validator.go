@@ -47,8 +47,13 @@ type Options struct {
 	// MaxDepth is the most certificates a chain may have below the anchor,
 	// counting the anchor's child as 1. Default 5.
 	MaxDepth int
-	// CacheSize bounds the verified certificates kept. Default 1000.
+	// CacheSize bounds the certificates kept. Default 1000.
 	CacheSize int
+	// VerifiedLifetime is how long a certificate whose chain reached an
+	// anchor is trusted without walking the chain again (its own validity
+	// period and the signatures it is used for are still checked every
+	// time). Default 1 h.
+	VerifiedLifetime time.Duration
 	// FetchLifetime is the InterestLifetime of certificate fetches. Default 4 s.
 	FetchLifetime time.Duration
 	// Replay, if set, is applied by ValidateInterest after the signature
@@ -64,8 +69,18 @@ type Validator struct {
 
 	mu      sync.Mutex // guards anchors and the cache
 	anchors []*cert.Certificate
-	cache   map[string]*list.Element // certificate name wire -> element of lru
-	lru     *list.List               // of *cert.Certificate, most recent first
+	cache   map[string]*list.Element // certificate name value -> element of lru
+	byKey   map[string]*list.Element // key name value -> newest cached certificate of the key
+	lru     *list.List               // of *cacheEntry, most recent first
+}
+
+// cacheEntry is a cached certificate. A verified one chained to an anchor
+// at verifiedAt; until then plus Options.VerifiedLifetime the validator
+// stops there instead of walking on to the anchor.
+type cacheEntry struct {
+	c          *cert.Certificate
+	verified   bool
+	verifiedAt time.Time
 }
 
 // NewValidator returns a validator with options o (defaults applied).
@@ -79,13 +94,16 @@ func NewValidator(o Options) *Validator {
 	if o.CacheSize <= 0 {
 		o.CacheSize = 1000
 	}
+	if o.VerifiedLifetime <= 0 {
+		o.VerifiedLifetime = time.Hour
+	}
 	if o.FetchLifetime <= 0 {
 		o.FetchLifetime = 4 * time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	v := &Validator{opts: o, cache: make(map[string]*list.Element), lru: list.New()}
+	v := &Validator{opts: o, cache: make(map[string]*list.Element), byKey: make(map[string]*list.Element), lru: list.New()}
 	v.anchors = append(v.anchors, o.Anchors...)
 	return v
 }
@@ -98,25 +116,37 @@ func (v *Validator) AddAnchor(c *cert.Certificate) {
 }
 
 // AddCert puts a certificate in the cache, saving a fetch (for example the
-// producer's own certificate chain). It is still verified when used.
+// producer's own certificate chain). It is not trusted for that: the first
+// validation that uses it still walks its chain to an anchor.
 func (v *Validator) AddCert(c *cert.Certificate) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.cacheLocked(c)
+	v.cacheLocked(c, time.Time{})
 }
 
-func (v *Validator) cacheLocked(c *cert.Certificate) {
+// cacheLocked adds or refreshes c; a non-zero verifiedAt marks it verified.
+func (v *Validator) cacheLocked(c *cert.Certificate, verifiedAt time.Time) {
 	k := string(c.Name().Value())
 	if e, ok := v.cache[k]; ok {
 		v.lru.MoveToFront(e)
+		if !verifiedAt.IsZero() {
+			ce := e.Value.(*cacheEntry)
+			ce.verified, ce.verifiedAt = true, verifiedAt
+		}
 		return
 	}
 	for v.lru.Len() >= v.opts.CacheSize {
 		old := v.lru.Back()
 		v.lru.Remove(old)
-		delete(v.cache, string(old.Value.(*cert.Certificate).Name().Value()))
+		oc := old.Value.(*cacheEntry).c
+		delete(v.cache, string(oc.Name().Value()))
+		if kk := string(oc.KeyName().Value()); v.byKey[kk] == old {
+			delete(v.byKey, kk)
+		}
 	}
-	v.cache[k] = v.lru.PushFront(c)
+	e := v.lru.PushFront(&cacheEntry{c: c, verified: !verifiedAt.IsZero(), verifiedAt: verifiedAt})
+	v.cache[k] = e
+	v.byKey[string(c.KeyName().Value())] = e
 }
 
 // matches reports whether certificate c is what KeyLocator kl designates.
@@ -128,31 +158,37 @@ func matches(c *cert.Certificate, kl ndn.KeyLocator) bool {
 	return kl.Name.IsPrefixOf(c.Name()) && c.KeyName().IsPrefixOf(kl.Name)
 }
 
-// lookup finds an anchor or cached certificate for kl.
-func (v *Validator) lookup(kl ndn.KeyLocator) (c *cert.Certificate, anchor bool) {
+// lookup finds an anchor or cached certificate for kl; trusted means an
+// anchor or a cached certificate verified within VerifiedLifetime of now.
+func (v *Validator) lookup(kl ndn.KeyLocator, now time.Time) (c *cert.Certificate, anchor, trusted bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for _, a := range v.anchors {
 		if matches(a, kl) {
-			return a, true
+			return a, true, true
 		}
 	}
 	if len(kl.Digest) > 0 {
-		return nil, false
+		return nil, false, false
 	}
-	// The cache is keyed by certificate name; a key-name locator needs a scan,
-	// bounded by CacheSize. Prefer the exact certificate name.
-	if e, ok := v.cache[string(kl.Name.Value())]; ok {
-		v.lru.MoveToFront(e)
-		return e.Value.(*cert.Certificate), false
-	}
-	for e := v.lru.Front(); e != nil; e = e.Next() {
-		if c := e.Value.(*cert.Certificate); matches(c, kl) {
-			v.lru.MoveToFront(e)
-			return c, false
+	e, ok := v.cache[string(kl.Name.Value())]
+	if !ok {
+		kn, err := security.ToKeyName(kl.Name)
+		if err != nil {
+			if l := kl.Name.Len(); l >= 3 {
+				kn, err = security.ToKeyName(kl.Name.Prefix(l - 1)) // /<id>/KEY/<key-id>/<issuer-id>
+			}
+		}
+		if err != nil {
+			return nil, false, false
+		}
+		if e, ok = v.byKey[string(kn.Value())]; !ok || !matches(e.Value.(*cacheEntry).c, kl) {
+			return nil, false, false
 		}
 	}
-	return nil, false
+	v.lru.MoveToFront(e)
+	ce := e.Value.(*cacheEntry)
+	return ce.c, false, ce.verified && now.Sub(ce.verifiedAt) < v.opts.VerifiedLifetime
 }
 
 func (v *Validator) fetch(ctx context.Context, kl ndn.Name) (*cert.Certificate, error) {
@@ -214,8 +250,9 @@ func (v *Validator) ValidateInterest(ctx context.Context, i *ndn.Interest) (secu
 
 func (v *Validator) validate(ctx context.Context, l link) error {
 	now := v.opts.Now()
-	var fetched []*cert.Certificate
-	seen := map[string]bool{}
+	// chain holds the certificates below the trusted one, packet side first;
+	// they become verified cache entries when the chain succeeds.
+	var chain []*cert.Certificate
 	for depth := 0; ; depth++ {
 		kl := l.sigInfo.KeyLocator
 		rej := &RejectError{Packet: l.name, Key: kl.Name, Depth: depth}
@@ -234,17 +271,16 @@ func (v *Validator) validate(ctx context.Context, l link) error {
 		}
 		if kl.Name.IsEmpty() {
 			// KeyDigest: only an anchor can be found by digest.
-			c, ok := v.lookup(kl)
-			if !ok {
+			c, _, _ := v.lookup(kl, now)
+			if c == nil {
 				rej.Err = fmt.Errorf("%w: KeyDigest %x matches no trust anchor", ErrNoKeyLocator, kl.Digest)
 				return rej
 			}
 			rej.Cert = c.Name()
-			if _, err := v.opts.Policy.Check(l.name, c.KeyName()); err != nil {
-				rej.Err = err
+			if rej.Rule, rej.Err = v.opts.Policy.Check(l.name, c.KeyName()); rej.Err != nil {
 				return rej
 			}
-			return v.finish(rej, l, c, now, true, fetched)
+			return v.finish(rej, l, c, now, true, chain)
 		}
 		rule, err := v.opts.Policy.Check(l.name, kl.Name)
 		rej.Rule = rule
@@ -252,7 +288,7 @@ func (v *Validator) validate(ctx context.Context, l link) error {
 			rej.Err = err
 			return rej
 		}
-		c, anchor := v.lookup(kl)
+		c, _, trusted := v.lookup(kl, now)
 		if c == nil {
 			c, err = v.fetch(ctx, kl.Name)
 			if err != nil {
@@ -262,28 +298,33 @@ func (v *Validator) validate(ctx context.Context, l link) error {
 				rej.Err = err
 				return rej
 			}
-			fetched = append(fetched, c)
 		}
 		rej.Cert = c.Name()
-		if anchor {
-			return v.finish(rej, l, c, now, true, fetched)
+		if trusted {
+			return v.finish(rej, l, c, now, true, chain)
 		}
 		if err := v.finish(rej, l, c, now, false, nil); err != nil {
 			return err
 		}
-		key := string(c.Name().Value())
-		if seen[key] || c.IsSelfSigned() {
-			rej.Err = fmt.Errorf("%w: %s is self-signed or repeats in the chain", ErrNoAnchor, c.Name())
+		for _, seen := range chain {
+			if seen.Name().Equal(c.Name()) {
+				c = nil
+				break
+			}
+		}
+		if c == nil || c.IsSelfSigned() {
+			rej.Err = fmt.Errorf("%w: %s is self-signed or repeats in the chain", ErrNoAnchor, rej.Cert)
 			return rej
 		}
-		seen[key] = true
+		chain = append(chain, c)
 		l = link{name: c.Name(), sigInfo: &c.Data.SigInfo, portion: c.Data.SignedPortion(), sig: c.Data.SigValue}
 	}
 }
 
-// finish checks the signer certificate's validity and l's signature; at the
-// anchor it also caches the certificates fetched on the way.
-func (v *Validator) finish(rej *RejectError, l link, c *cert.Certificate, now time.Time, anchor bool, fetched []*cert.Certificate) error {
+// finish checks the signer certificate's validity and l's signature. When c
+// is trusted (an anchor or a verified cache entry) and both pass, the
+// certificates of chain are cached as verified.
+func (v *Validator) finish(rej *RejectError, l link, c *cert.Certificate, now time.Time, trusted bool, chain []*cert.Certificate) error {
 	if err := c.CheckValidity(now); err != nil {
 		rej.Err = fmt.Errorf("%w: %w", ErrInvalidCert, err)
 		return rej
@@ -292,10 +333,10 @@ func (v *Validator) finish(rej *RejectError, l link, c *cert.Certificate, now ti
 		rej.Err = fmt.Errorf("%w: %w", ErrSignature, err)
 		return rej
 	}
-	if anchor && len(fetched) > 0 {
+	if trusted && len(chain) > 0 {
 		v.mu.Lock()
-		for _, f := range fetched {
-			v.cacheLocked(f)
+		for _, f := range chain {
+			v.cacheLocked(f, now)
 		}
 		v.mu.Unlock()
 	}
