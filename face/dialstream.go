@@ -62,22 +62,26 @@ func (c *TCPDialConfig) applyDefaults() {
 // DialTCP connects to a TCP address such as "127.0.0.1:6363". The first
 // connection attempt must succeed even for a permanent transport.
 func DialTCP(ctx context.Context, addr string, cfg TCPDialConfig) (Transport, error) {
+	return dialTCP(ctx, "tcp", addr, cfg)
+}
+
+func dialTCP(ctx context.Context, network, addr string, cfg TCPDialConfig) (Transport, error) {
 	cfg.applyDefaults()
-	st, err := dialTCPOnce(ctx, addr, cfg.LocalPrefixes)
+	st, err := dialTCPOnce(ctx, network, addr, cfg.LocalPrefixes)
 	if err != nil {
 		return nil, err
 	}
 	if !cfg.Permanent {
 		return st, nil
 	}
-	t := &reconnectingTransport{addr: addr, cfg: cfg, info: st.info, done: make(chan struct{})}
+	t := &reconnectingTransport{network: network, addr: addr, cfg: cfg, info: st.info, done: make(chan struct{})}
 	t.cur.Store(st)
 	return t, nil
 }
 
-func dialTCPOnce(ctx context.Context, addr string, prefixes []netip.Prefix) (*streamTransport, error) {
+func dialTCPOnce(ctx context.Context, network, addr string, prefixes []netip.Prefix) (*streamTransport, error) {
 	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", addr)
+	c, err := d.DialContext(ctx, network, addr)
 	if err != nil {
 		return nil, fmt.Errorf("face: dial tcp: %w", err)
 	}
@@ -96,9 +100,10 @@ func dialTCPOnce(ctx context.Context, addr string, prefixes []netip.Prefix) (*st
 // reconnectingTransport is a permanent TCP transport: its Read goroutine
 // replaces a failed connection after a backoff delay.
 type reconnectingTransport struct {
-	addr string
-	cfg  TCPDialConfig
-	info TransportInfo
+	network string
+	addr    string
+	cfg     TCPDialConfig
+	info    TransportInfo
 
 	cur     atomic.Pointer[streamTransport] // nil while down
 	notify  atomic.Pointer[func(up bool)]
@@ -164,7 +169,7 @@ func (t *reconnectingTransport) reconnect() error {
 			case <-ctx.Done():
 			}
 		}()
-		st, err := dialTCPOnce(ctx, t.addr, t.cfg.LocalPrefixes)
+		st, err := dialTCPOnce(ctx, t.network, t.addr, t.cfg.LocalPrefixes)
 		cancel()
 		if err == nil {
 			t.closeMu.Lock()

@@ -149,3 +149,43 @@ func findPair(name string) pairMaker {
 	}
 	panic(name)
 }
+
+func TestDialURI(t *testing.T) {
+	ctx := context.Background()
+	srv := newServer()
+	defer srv.close(t)
+	path := filepath.Join(t.TempDir(), "d.sock")
+	lu, err := face.ListenUnix(ctx, path, face.StreamListenerConfig{Accept: srv.accept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lu.Close()
+	lt, err := face.ListenTCP(ctx, "127.0.0.1:0", face.StreamListenerConfig{Accept: srv.accept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lt.Close()
+	lw, err := face.ListenWebSocket(ctx, "127.0.0.1:0", face.WebSocketConfig{Accept: srv.accept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lw.Close()
+	lud, err := face.ListenUDP(ctx, "127.0.0.1:0", face.UDPListenerConfig{Accept: srv.accept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lud.Close()
+	for _, uri := range []string{"unix://" + path, lt.URI(), "tcp://" + lt.Addr().String(), lw.URI() + "/", lud.URI()} {
+		tr, err := face.Dial(ctx, uri, face.DialConfig{})
+		if err != nil {
+			t.Errorf("Dial(%q): %v", uri, err)
+			continue
+		}
+		tr.Close()
+	}
+	for _, uri := range []string{"ftp://x", "tcp://", "::"} {
+		if _, err := face.Dial(ctx, uri, face.DialConfig{}); err == nil {
+			t.Errorf("Dial(%q) succeeded", uri)
+		}
+	}
+}
