@@ -28,8 +28,8 @@ type ndntsResult struct {
 }
 
 type ndntsCase struct {
-	Kind string `json:"kind"`
-	Hex  string `json:"hex"`
+	Kind string         `json:"kind"`
+	Hex  string         `json:"hex"`
 	want map[string]any // nil: NDNts must reject it
 }
 
@@ -117,9 +117,9 @@ func TestNDNtsCrossCheck(t *testing.T) {
 		{"cr", hex.EncodeToString(unhex(t, vecM1)), map[string]any{"statusCode": 404.0, "statusText": "Nothing not found", "body": ""}},
 		{"cr", hex.EncodeToString(unhex(t, vecM6)), map[string]any{"statusCode": 200.0, "statusText": "OK",
 			"body": "6818070908076578616d706c656902012c6f01006a01006c0101"}},
-		{"cr", "6500", nil},                     // StatusCode missing
-		{"cr", "6507 6702 4f4b 6601 c8", nil},   // out of order
-		{"cp", "6805 6903 010203", nil},         // bad NNI
+		{"cr", "6500", nil},                   // StatusCode missing
+		{"cr", "6507 6702 4f4b 6601 c8", nil}, // out of order
+		{"cp", "6805 6903 010203", nil},       // bad NNI
 		{"facestatus", hex.EncodeToString(unhex(t, vecM2)), map[string]any{
 			"faceId": 100.0, "uri": "tcp4://192.0.2.1:6363", "localUri": "tcp4://192.0.2.2:55555", "expirationPeriod": 10000.0,
 			"faceScope": 1.0, "facePersistency": 1.0, "linkType": 1.0, "baseCongestionMarkingInterval": 5.0,
