@@ -79,7 +79,9 @@ func (h *harness) face(id uint64, scope face.Scope, lt face.LinkType) *fakeFace 
 }
 
 // p2p adds a non-local point-to-point face.
-func (h *harness) p2p(id uint64) *fakeFace { return h.face(id, face.ScopeNonLocal, face.LinkPointToPoint) }
+func (h *harness) p2p(id uint64) *fakeFace {
+	return h.face(id, face.ScopeNonLocal, face.LinkPointToPoint)
+}
 
 func (h *harness) route(prefix string, faceID, cost uint64) {
 	if err := h.fw.AddNextHop(ndn.MustParseName(prefix), faceID, cost); err != nil {
@@ -148,7 +150,7 @@ func (h *harness) interestName(from uint64, name ndn.Name, nonce uint32, o iopt)
 
 type digestSigner struct{}
 
-func (digestSigner) SigType() ndn.SigType        { return ndn.SigDigestSha256 }
+func (digestSigner) SigType() ndn.SigType       { return ndn.SigDigestSha256 }
 func (digestSigner) KeyLocator() ndn.KeyLocator { return ndn.KeyLocator{} }
 func (digestSigner) Sign(p []byte) ([]byte, error) {
 	s := sha256.Sum256(p)

@@ -1,0 +1,198 @@
+package forwarder
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ndnflow/ndnflow/face"
+	"github.com/ndnflow/ndnflow/ndn"
+)
+
+// benchNet is a forwarder with a consumer and a producer on in-memory
+// faces. Names are /bench/fNN/obj/<8-octet sequence number> (64 flows);
+// the producer answers every Interest with a 100-byte-content Data of the
+// same name built from a template, echoing the PIT token. Client and
+// producer allocate nothing per packet, so allocs/op is the forwarder's
+// (and its faces').
+type benchNet struct {
+	fw       *Forwarder
+	cons     face.Transport
+	prod     face.Transport
+	tmpl     [][]byte // Interest template per flow
+	seqOff   int      // offset of the sequence number in a template
+	nonceOff int
+	received atomic.Int64
+	notify   chan struct{}
+}
+
+const benchFlows = 64
+
+func newBenchNet(b testing.TB, cfg Config) *benchNet {
+	n := &benchNet{fw: New(cfg), notify: make(chan struct{}, 1)}
+	ca, cb := face.NewMemPair(face.MemPairConfig{Queue: 8192})
+	pa, pb := face.NewMemPair(face.MemPairConfig{Queue: 8192})
+	n.cons, n.prod = ca, pa
+	n.fw.AddFace(cb, face.Config{QueueLen: 8192})
+	pf := n.fw.AddFace(pb, face.Config{QueueLen: 8192})
+	if err := n.fw.AddNextHop(ndn.MustParseName("/bench"), pf.ID(), 0); err != nil {
+		b.Fatal(err)
+	}
+	const seq0 = uint64(1) << 56
+	for k := range benchFlows {
+		name := ndn.MustParseName(fmt.Sprintf("/bench/f%02d/obj", k)).Append(ndn.SequenceNumComponent(seq0))
+		var i ndn.Interest
+		w := makeInterest(b, name, 0x01020304, iopt{hop: -1})
+		if err := i.Decode(w); err != nil {
+			b.Fatal(err)
+		}
+		n.tmpl = append(n.tmpl, w)
+		n.seqOff = bytes.Index(w, []byte{1, 0, 0, 0, 0, 0, 0, 0})
+		n.nonceOff = bytes.Index(w, []byte{1, 2, 3, 4})
+	}
+	d := ndn.Data{Name: ndn.MustParseName("/bench/f00/obj").Append(ndn.SequenceNumComponent(seq0)), Content: make([]byte, 100)}
+	dw, _ := d.SignWith(digestSigner{})
+	nameOff := bytes.Index(dw, d.Name.Value())
+	go n.routineProducer(dw, nameOff, len(d.Name.Value()))
+	go n.routineConsumer()
+	b.Cleanup(func() {
+		n.fw.Close()
+		ca.Close()
+		pa.Close()
+	})
+	return n
+}
+
+func (n *benchNet) routineProducer(tmpl []byte, nameOff, nameLen int) {
+	bs := n.prod.BatchSize()
+	bufs, sizes, out := make([][]byte, bs), make([]int, bs), make([][]byte, bs)
+	for i := range bufs {
+		bufs[i] = make([]byte, face.BufferSize)
+		out[i] = make([]byte, 0, face.BufferSize)
+	}
+	data := make([]byte, len(tmpl))
+	var lp, resp ndn.LpPacket
+	var in ndn.Interest
+	for {
+		k, err := n.prod.Read(bufs, sizes)
+		if err != nil {
+			return
+		}
+		m := 0
+		for i := range k {
+			if lp.Decode(bufs[i][:sizes[i]]) != nil || in.Decode(lp.Fragment) != nil || len(in.Name.Value()) != nameLen {
+				continue
+			}
+			copy(data, tmpl)
+			copy(data[nameOff:], in.Name.Value())
+			resp.Reset()
+			resp.PitToken, resp.Fragment = lp.PitToken, data
+			out[m] = append(resp.AppendHeader(out[m][:0]), data...)
+			m++
+		}
+		if n.prod.Write(out[:m]) != nil {
+			return
+		}
+	}
+}
+
+func (n *benchNet) routineConsumer() {
+	bs := n.cons.BatchSize()
+	bufs, sizes := make([][]byte, bs), make([]int, bs)
+	for i := range bufs {
+		bufs[i] = make([]byte, face.BufferSize)
+	}
+	for {
+		k, err := n.cons.Read(bufs, sizes)
+		if err != nil {
+			return
+		}
+		n.received.Add(int64(k))
+		select {
+		case n.notify <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// exchange sends count Interests with at most window outstanding and waits
+// for all the Data. Sequence numbers are first, first+1, … per Interest, so
+// names repeat only when the caller repeats first.
+func (n *benchNet) exchange(b testing.TB, first uint64, count int, window int, nonce *uint32) {
+	frames := make([][]byte, 0, 64)
+	bufs := make([][]byte, 64)
+	for i := range bufs {
+		bufs[i] = make([]byte, len(n.tmpl[0]))
+	}
+	base := n.received.Load()
+	for sent := 0; sent < count; {
+		for int64(sent)-(n.received.Load()-base) >= int64(window) {
+			select {
+			case <-n.notify:
+			case <-time.After(10 * time.Second):
+				b.Fatalf("stalled: sent %d received %d; %+v", sent, n.received.Load()-base, n.fw.Counters())
+			}
+		}
+		frames = frames[:0]
+		for len(frames) < cap(frames) && sent < count {
+			seq := first + uint64(sent)
+			w := bufs[len(frames)]
+			copy(w, n.tmpl[seq%benchFlows])
+			binary.BigEndian.PutUint64(w[n.seqOff:], 1<<56|seq)
+			*nonce++
+			binary.BigEndian.PutUint32(w[n.nonceOff:], *nonce)
+			frames = append(frames, w)
+			sent++
+		}
+		if err := n.cons.Write(frames); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for n.received.Load()-base < int64(count) {
+		select {
+		case <-n.notify:
+		case <-time.After(10 * time.Second):
+			b.Fatalf("stalled at the end: %d of %d; %+v", n.received.Load()-base, count, n.fw.Counters())
+		}
+	}
+}
+
+// BenchmarkForwarderExchange measures Interest/Data exchanges per second
+// through the forwarder over in-memory faces: 4-component names over 64
+// flows, 100-byte content; with the CS off (every name new), and with
+// every Data from the CS (4096 names, cached beforehand).
+func BenchmarkForwarderExchange(b *testing.B) {
+	for _, mode := range []string{"cs-off", "cs-hit"} {
+		b.Run(mode, func(b *testing.B) {
+			cfg := Config{}
+			if mode == "cs-off" {
+				cfg.CsCapacity = -1
+			}
+			n := newBenchNet(b, cfg)
+			var nonce uint32
+			n.exchange(b, 0, 4096, 4096, &nonce) // warm up pools (and the CS)
+			runtime.GC()
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := time.Now()
+			if mode == "cs-off" {
+				n.exchange(b, 1<<20, b.N, 1024, &nonce)
+			} else {
+				for done := 0; done < b.N; done += 4096 {
+					n.exchange(b, 0, min(4096, b.N-done), 1024, &nonce)
+				}
+			}
+			el := time.Since(start)
+			b.ReportMetric(float64(b.N)/el.Seconds(), "exchanges/s")
+			if mode == "cs-hit" {
+				if c := n.fw.Counters(); c.CsHits < uint64(b.N) {
+					b.Fatalf("only %d CS hits for %d Interests", c.CsHits, b.N)
+				}
+			}
+		})
+	}
+}
