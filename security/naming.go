@@ -54,16 +54,24 @@ type CertNameParts struct {
 func (p CertNameParts) KeyName() ndn.Name { return KeyName(p.Identity, p.KeyID) }
 
 // ParseCertName splits a certificate name
-// /<identity>/KEY/<key-id>/<issuer-id>/v=<version> (ndn-protocols.md §1.7).
+// /<identity>/KEY/<key-id>/<issuer-id>/<version> (ndn-protocols.md §1.7).
+// Like ndn-cxx it requires only the KEY component in its place: Version is
+// the number of a typed version component (v=) or of a legacy marker version
+// (a generic component 0xFD followed by the number), and 0 otherwise.
 func ParseCertName(n ndn.Name) (CertNameParts, error) {
 	l := n.Len()
 	if l < 4 || !isKeyComponent(n.At(l-4)) {
 		return CertNameParts{}, fmt.Errorf("%w: %s", ErrCertName, n)
 	}
 	v := n.At(l - 1)
-	ver, ok := v.Number()
-	if v.Type != ndn.TtVersionNameComponent || !ok {
-		return CertNameParts{}, fmt.Errorf("%w: %s: last component is not a version", ErrCertName, n)
+	var ver uint64
+	switch {
+	case v.Type == ndn.TtVersionNameComponent:
+		ver, _ = v.Number()
+	case v.Type == ndn.TtGenericNameComponent && len(v.Value) > 1 && len(v.Value) <= 9 && v.Value[0] == 0xFD:
+		for _, b := range v.Value[1:] { // big-endian, any length up to 8 octets
+			ver = ver<<8 | uint64(b)
+		}
 	}
 	return CertNameParts{Identity: n.Prefix(l - 4), KeyID: n.At(l - 3), IssuerID: n.At(l - 2), Version: ver}, nil
 }

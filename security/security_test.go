@@ -357,7 +357,10 @@ func TestNaming(t *testing.T) {
 	if err != nil || !p.Identity.Equal(ndn.MustParseName("/a/b")) || p.Version != 5 || string(p.IssuerID.Value) != "self" {
 		t.Errorf("ParseCertName(%s) = %+v, %v", cn, p, err)
 	}
-	for _, bad := range []string{"/a/b", "/a/KEY", "/a/KEY/k/self/x"} {
+	if p, err := security.ParseCertName(ndn.MustParseName("/a/KEY/k/self/%FD%00%00%01I%C9%8B")); err != nil || p.Version != 0x149c98b {
+		t.Errorf("legacy marker version: %+v, %v", p, err)
+	}
+	for _, bad := range []string{"/a/b", "/a/KEY", "/a/KEY/k/self"} {
 		if _, err := security.ParseCertName(ndn.MustParseName(bad)); !errors.Is(err, security.ErrCertName) {
 			t.Errorf("ParseCertName(%s): %v", bad, err)
 		}

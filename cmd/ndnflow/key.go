@@ -335,7 +335,7 @@ by the keychain key --issuer names. The result is printed in base64 (or written 
 			if err != nil {
 				return err
 			}
-			req, err := decodeCertFile(b)
+			req, err := cert.Parse(b)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -378,17 +378,6 @@ by the keychain key --issuer names. The result is printed in base64 (or written 
 	c.Flags().BoolVar(&store, "import", false, "also store the new certificate in this keychain")
 	_ = c.MarkFlagRequired("issuer")
 	return c
-}
-
-func decodeCertFile(b []byte) (*cert.Certificate, error) {
-	if len(b) > 0 && b[0] == ndn.TtData {
-		return cert.Decode(b)
-	}
-	w, err := cert.DecodeBase64(b)
-	if err != nil {
-		return nil, err
-	}
-	return cert.Decode(w)
 }
 
 func newKeyDeleteCmd(open openKeychain) *cobra.Command {

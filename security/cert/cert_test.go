@@ -3,6 +3,8 @@ package cert_test
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +150,18 @@ func TestBase64(t *testing.T) {
 	back, err := cert.DecodeBase64(text)
 	if err != nil || !bytes.Equal(back, c.Wire()) {
 		t.Errorf("base64 round trip: %v", err)
+	}
+	for _, form := range [][]byte{c.Wire(), text} {
+		path := filepath.Join(t.TempDir(), "c.ndncert")
+		if err := os.WriteFile(path, form, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := cert.ReadFile(path); err != nil || !got.Name().Equal(c.Name()) {
+			t.Errorf("ReadFile: %v", err)
+		}
+	}
+	if _, err := cert.Parse([]byte("!!!")); !errors.Is(err, cert.ErrNotCert) {
+		t.Errorf("Parse junk: %v", err)
 	}
 	if _, err := cert.DecodeBase64([]byte("!!!")); !errors.Is(err, cert.ErrNotCert) {
 		t.Errorf("bad base64: %v", err)
