@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/ndnflow/ndnflow/app"
-	"github.com/ndnflow/ndnflow/app/internal/digest"
 	"github.com/ndnflow/ndnflow/app/apptest"
 	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/ndn"
+	"github.com/ndnflow/ndnflow/security"
 )
 
 // newFwd returns a test forwarder closed after the test's clients.
@@ -59,7 +59,7 @@ func TestExpressServe(t *testing.T) {
 		t.Fatalf("route not registered; routes %v", fwd.Routes())
 	}
 	d, err := cons.Express(ctxT(t, 5*time.Second), &ndn.Interest{Name: prefix.Append(ndn.GenericComponent("x"))},
-		app.ExpressOptions{Verifier: digest.Verifier{}})
+		app.ExpressOptions{Verifier: security.DigestSha256{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestExpressErrors(t *testing.T) {
 		},
 		"/badsig": func(_ context.Context, i *ndn.Interest) (*ndn.Data, error) {
 			d := &ndn.Data{Name: i.Name.Clone(), Content: []byte("x")}
-			w, _ := d.SignWith(digest.Signer{})
+			w, _ := d.SignWith(security.DigestSha256{})
 			w[len(w)-1] ^= 1 // corrupt the signature
 			var out ndn.Data
 			return &out, out.Decode(w)
@@ -121,7 +121,7 @@ func TestExpressErrors(t *testing.T) {
 		{"/noroute/a", app.ExpressOptions{}, app.ErrNack, ndn.NackNoRoute},
 		{"/nack/a", app.ExpressOptions{Retries: 1}, app.ErrNack, ndn.NackCongestion},
 		{"/silent/a", app.ExpressOptions{}, app.ErrTimeout, 0},
-		{"/badsig/a", app.ExpressOptions{Verifier: digest.Verifier{}}, app.ErrValidation, 0},
+		{"/badsig/a", app.ExpressOptions{Verifier: security.DigestSha256{}}, app.ErrValidation, 0},
 		{"/third/a", app.ExpressOptions{Retries: 2}, nil, 0},
 	}
 	for _, tt := range tests {

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ndnflow/ndnflow/app/internal/digest"
 	"github.com/ndnflow/ndnflow/ndn"
+	"github.com/ndnflow/ndnflow/security"
 	"github.com/ndnflow/ndnflow/tlv"
 )
 
 // digestSigner is the default signer of replies and commands.
-type digestSigner = digest.Signer
+type digestSigner = security.DigestSha256
 
 // Management TLV-TYPEs used here (ndn-protocols.md §4.2, §4.3). They are
 // private until package ndn/mgmt provides them.

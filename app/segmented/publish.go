@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/ndnflow/ndnflow/app"
-	"github.com/ndnflow/ndnflow/app/internal/digest"
 	"github.com/ndnflow/ndnflow/app/rdr"
 	"github.com/ndnflow/ndnflow/ndn"
+	"github.com/ndnflow/ndnflow/security"
 )
 
 // DefaultChunkSize is the Content size of every segment but the last: large
@@ -50,7 +50,7 @@ func (o *PublishOptions) applyDefaults() {
 		o.ChunkSize = DefaultChunkSize
 	}
 	if o.Signer == nil {
-		o.Signer = digest.Signer{}
+		o.Signer = security.DigestSha256{}
 	}
 	if o.Freshness <= 0 {
 		o.Freshness = 10 * time.Second

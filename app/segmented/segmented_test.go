@@ -11,13 +11,13 @@ import (
 	"time"
 
 	"github.com/ndnflow/ndnflow/app"
-	"github.com/ndnflow/ndnflow/app/cc"
-	"github.com/ndnflow/ndnflow/app/internal/digest"
 	"github.com/ndnflow/ndnflow/app/apptest"
+	"github.com/ndnflow/ndnflow/app/cc"
 	"github.com/ndnflow/ndnflow/app/segmented"
 	"github.com/ndnflow/ndnflow/app/store"
 	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/ndn"
+	"github.com/ndnflow/ndnflow/security"
 )
 
 // newFwd returns a test forwarder closed after the test's clients.
@@ -71,7 +71,7 @@ func TestPublishFetch(t *testing.T) {
 		// By RDR discovery and by the versioned name.
 		for _, n := range []ndn.Name{name, pub.Name} {
 			var out bytes.Buffer
-			res, err := segmented.Fetch(ctxT(t, 10*time.Second), cons, n, &out, segmented.FetchOptions{Verifier: digest.Verifier{}})
+			res, err := segmented.Fetch(ctxT(t, 10*time.Second), cons, n, &out, segmented.FetchOptions{Verifier: security.DigestSha256{}})
 			if err != nil {
 				t.Fatalf("size %d fetch %s: %v", size, n, err)
 			}
@@ -192,7 +192,7 @@ func segHandler(make func(i *ndn.Interest, seg uint64) *ndn.Data) app.Handler {
 	}
 }
 
-type badSigner struct{ digest.Signer }
+type badSigner struct{ security.DigestSha256 }
 
 func (badSigner) Sign(p []byte) ([]byte, error) { return make([]byte, 32), nil }
 
@@ -241,7 +241,7 @@ func TestBadProducers(t *testing.T) {
 			}
 			var out bytes.Buffer
 			res, err := segmented.Fetch(ctxT(t, 30*time.Second), cons, ndn.MustParseName("/bad/v=1"), &out,
-				segmented.FetchOptions{Verifier: digest.Verifier{}, MaxRetries: 2, RTT: fastRTT, Lifetime: 200 * time.Millisecond})
+				segmented.FetchOptions{Verifier: security.DigestSha256{}, MaxRetries: 2, RTT: fastRTT, Lifetime: 200 * time.Millisecond})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err %v, want %v (result %+v)", err, tt.wantErr, res)
 			}
@@ -289,7 +289,7 @@ func TestStore(t *testing.T) {
 	}
 	defer pub.Close()
 	var out bytes.Buffer
-	if _, err := segmented.Fetch(ctxT(t, 10*time.Second), cons, name, &out, segmented.FetchOptions{Verifier: digest.Verifier{}}); err != nil {
+	if _, err := segmented.Fetch(ctxT(t, 10*time.Second), cons, name, &out, segmented.FetchOptions{Verifier: security.DigestSha256{}}); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(out.Bytes(), content) {

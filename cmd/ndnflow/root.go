@@ -46,7 +46,11 @@ the ndn-cxx, NDNts and python-ndn applications.`,
 	// Subcommands, one line each; keep the list sorted.
 	subcommands := []func() *cobra.Command{
 		newDissectCmd,
+		newGetCmd,
 		newKeyCmd,
+		newPingCmd,
+		newPingServerCmd,
+		newPutCmd,
 		newBenchCmd,
 		newVersionCmd,
 	}
