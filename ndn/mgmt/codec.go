@@ -114,8 +114,8 @@ type seq struct {
 	what  string
 }
 
-func newSeq(v []byte, what string, known ...uint32) *seq {
-	s := &seq{d: tlv.NewDecoder(v), known: known, what: what}
+func newSeq(v []byte, what string, known ...uint32) seq {
+	s := seq{d: tlv.NewDecoder(v), known: known, what: what}
 	s.advance()
 	return s
 }
@@ -152,11 +152,7 @@ func (s *seq) req(t uint32, field string) (tlv.Element, error) {
 }
 
 func (s *seq) reqNNI(t uint32, field string) (uint64, error) {
-	e, err := s.req(t, field)
-	if err != nil {
-		return 0, err
-	}
-	return nni(e, s.what+" "+field)
+	return s.reqNNIMax(t, field, math.MaxUint64)
 }
 
 func (s *seq) reqNNIMax(t uint32, field string, limit uint64) (uint64, error) {
@@ -164,7 +160,19 @@ func (s *seq) reqNNIMax(t uint32, field string, limit uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return nniMax(e, s.what+" "+field, limit)
+	return s.value(e, field, limit)
+}
+
+// value decodes e as an NNI not above limit, naming the field only on error.
+func (s *seq) value(e tlv.Element, field string, limit uint64) (uint64, error) {
+	v, err := e.NNI()
+	if err != nil {
+		return 0, fmt.Errorf("%s %s: %w", s.what, field, err)
+	}
+	if v > limit {
+		return 0, fmt.Errorf("%s %s: %d > %d: %w", s.what, field, v, limit, ErrRange)
+	}
+	return v, nil
 }
 
 func (s *seq) optNNI(t uint32, field string) (uint64, bool, error) {
@@ -172,7 +180,7 @@ func (s *seq) optNNI(t uint32, field string) (uint64, bool, error) {
 	if !ok {
 		return 0, false, nil
 	}
-	v, err := nni(e, s.what+" "+field)
+	v, err := s.value(e, field, math.MaxUint64)
 	return v, true, err
 }
 

@@ -41,8 +41,8 @@ type FaceStatus struct {
 	Flags uint64
 }
 
-func (s *FaceStatus) counters() []nniField {
-	return []nniField{
+func (s *FaceStatus) counters() [8]nniField {
+	return [8]nniField{
 		{TtNInInterests, &s.NInInterests}, {TtNInData, &s.NInData}, {TtNInNacks, &s.NInNacks},
 		{TtNOutInterests, &s.NOutInterests}, {TtNOutData, &s.NOutData}, {TtNOutNacks, &s.NOutNacks},
 		{TtNInBytes, &s.NInBytes}, {TtNOutBytes, &s.NOutBytes},
@@ -131,7 +131,7 @@ func (s *FaceStatus) Decode(wire []byte) error {
 		return err
 	}
 	s.ExpirationPeriod, s.HasExpirationPeriod = msToDuration(ms), ok
-	if err := decodeScopePersistencyLink(q, &s.FaceScope, &s.FacePersistency, &s.LinkType); err != nil {
+	if err := decodeScopePersistencyLink(&q, &s.FaceScope, &s.FacePersistency, &s.LinkType); err != nil {
 		return err
 	}
 	ns, ok, err := q.optNNI(TtBaseCongestionMarkingInterval, "BaseCongestionMarkingInterval")
@@ -409,7 +409,7 @@ func (n *FaceEventNotification) Decode(wire []byte) error {
 	if n.LocalURI, err = q.reqString(TtLocalURI, "LocalUri"); err != nil {
 		return err
 	}
-	if err := decodeScopePersistencyLink(q, &n.FaceScope, &n.FacePersistency, &n.LinkType); err != nil {
+	if err := decodeScopePersistencyLink(&q, &n.FaceScope, &n.FacePersistency, &n.LinkType); err != nil {
 		return err
 	}
 	if n.Flags, err = q.reqNNI(TtFlags, "Flags"); err != nil {

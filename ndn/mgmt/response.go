@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ndnflow/ndnflow/ndn"
 	"github.com/ndnflow/ndnflow/tlv"
 )
 
@@ -114,4 +115,18 @@ func orMissing(err error, v []byte) error {
 // String returns "404 Nothing not found".
 func (r *ControlResponse) String() string {
 	return fmt.Sprintf("%d %s", r.Code, r.Text)
+}
+
+// ResponseData returns the unsigned Data that answers a command Interest as
+// NFD does: Name equal to the Interest name, FreshnessPeriod 1 s, Content =
+// the encoded ControlResponse. The caller signs it.
+func ResponseData(interestName ndn.Name, r *ControlResponse) *ndn.Data {
+	return &ndn.Data{Name: interestName, Freshness: DatasetFreshness, Content: r.Encode()}
+}
+
+// NackData returns the unsigned NACK Data (ContentType 3) with which a
+// dataset producer rejects a request, for example
+// NackData(name, &ControlResponse{Code: 400, Text: "Malformed filter"}).
+func NackData(name ndn.Name, r *ControlResponse) *ndn.Data {
+	return &ndn.Data{Name: name, ContentType: ndn.ContentNack, Freshness: DatasetFreshness, Content: r.Encode()}
 }

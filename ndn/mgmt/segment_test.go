@@ -165,3 +165,20 @@ func TestAssemblerErrors(t *testing.T) {
 		t.Fatalf("NACK: %v", err)
 	}
 }
+
+func TestResponseAndNackData(t *testing.T) {
+	in := name("/localhost/nfd/rib/register/x")
+	r := mgmt.ControlResponse{Code: 200, Text: "OK"}
+	d := mgmt.ResponseData(in, &r)
+	if !d.Name.Equal(in) || d.Freshness != time.Second || d.ContentType != 0 {
+		t.Fatalf("ResponseData %+v", d)
+	}
+	n := mgmt.NackData(in, &mgmt.ControlResponse{Code: 400, Text: "Malformed filter"})
+	if _, err := n.SignWith(digestSigner{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := mgmt.NewAssembler(name("/localhost/nfd/rib")).Add(n)
+	if resp, ok := mgmt.IsReject(err); !ok || resp.Code != 400 {
+		t.Fatalf("NACK not recognized: %v", err)
+	}
+}

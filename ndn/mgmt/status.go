@@ -46,8 +46,8 @@ type nniField struct {
 	v *uint64
 }
 
-func (s *ForwarderStatus) counters() []nniField {
-	return []nniField{
+func (s *ForwarderStatus) counters() [13]nniField {
+	return [13]nniField{
 		{TtNNameTreeEntries, &s.NNameTreeEntries}, {TtNFibEntries, &s.NFibEntries},
 		{TtNPitEntries, &s.NPitEntries}, {TtNMeasurementsEntries, &s.NMeasurementsEntries},
 		{TtNCsEntries, &s.NCsEntries}, {TtNInInterests, &s.NInInterests}, {TtNInData, &s.NInData},
