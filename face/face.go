@@ -316,6 +316,8 @@ func (f *Face) RoutineReceive() {
 	bufs := make([][]byte, bs)
 	sizes := make([]int, bs)
 	batch := make([]*RxPacket, 0, bs)
+	er, multi := f.t.(EndpointReader)
+	from := make([]Endpoint, bs)
 	for i := range slots {
 		slots[i] = f.pool.getRx()
 	}
@@ -330,7 +332,13 @@ func (f *Face) RoutineReceive() {
 		for i, p := range slots {
 			bufs[i] = p.buf
 		}
-		n, err := f.t.Read(bufs, sizes)
+		var n int
+		var err error
+		if multi {
+			n, err = er.ReadFrom(bufs, sizes, from)
+		} else {
+			n, err = f.t.Read(bufs, sizes)
+		}
 		now := f.now()
 		for i := range n {
 			p := slots[i]
@@ -341,7 +349,7 @@ func (f *Face) RoutineReceive() {
 			}
 			cb.frames++
 			cb.fbytes += uint64(sizes[i])
-			out := f.rx.receive(p, p.buf[:sizes[i]], now)
+			out := f.rx.receive(p, p.buf[:sizes[i]], from[i], now)
 			if out == nil {
 				continue
 			}

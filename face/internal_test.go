@@ -66,7 +66,7 @@ func TestReceiveAllocs(t *testing.T) {
 		p := f.pool.getRx()
 		allocs := testing.AllocsPerRun(1000, func() {
 			n := copy(p.buf, tt.frame)
-			if out := f.rx.receive(p, p.buf[:n], 0); out != p {
+			if out := f.rx.receive(p, p.buf[:n], Endpoint{}, 0); out != p {
 				t.Fatalf("%s: not delivered: %+v", tt.name, f.ctr.DropMalformedNet.Load())
 			}
 			p.Lp.Reset()
@@ -113,7 +113,7 @@ func FuzzReceive(f *testing.F) {
 			p := fc.pool.getRx()
 			m := copy(p.buf, fr)
 			now += int64(100 * time.Millisecond)
-			out := fc.rx.receive(p, p.buf[:m], now)
+			out := fc.rx.receive(p, p.buf[:m], Endpoint{Port: uint16(len(in) % 3)}, now)
 			fc.rx.reasm.sweep(now)
 			if out == nil {
 				p.Release()

@@ -23,11 +23,12 @@ func (r *rxState) init(f *Face) {
 	r.reasm.init(f)
 }
 
-// receive runs the link service on one frame held in p's buffer. It returns
+// receive runs the link service on one frame held in p's buffer; from is
+// the sender on a multi-access link. It returns
 // p when p is a complete packet to deliver, another packet when frame
 // completed a reassembly (p may then be reused), or nil when the frame was
 // consumed or dropped (p may be reused).
-func (r *rxState) receive(p *RxPacket, frame []byte, now int64) *RxPacket {
+func (r *rxState) receive(p *RxPacket, frame []byte, from Endpoint, now int64) *RxPacket {
 	c := &r.f.ctr
 	if err := p.Lp.Decode(frame); err != nil {
 		c.DropMalformedLp.Add(1)
@@ -40,7 +41,7 @@ func (r *rxState) receive(p *RxPacket, frame []byte, now int64) *RxPacket {
 	out := p
 	if p.Lp.IsFragmented() {
 		c.InFragments.Add(1)
-		out = r.reasm.add(p, now)
+		out = r.reasm.add(p, from, now)
 		if out == nil {
 			return nil
 		}

@@ -2,9 +2,9 @@ package face
 
 import "github.com/ndnflow/ndnflow/ndn"
 
-// reassembler rebuilds fragmented packets (ndn-protocols.md §3.4), per face,
-// so per remote endpoint on unicast faces. Partial packets are keyed by
-// Sequence − FragIndex. Each holds one pooled buffer into which fragment
+// reassembler rebuilds fragmented packets (ndn-protocols.md §3.4) per face
+// and, on multi-access links, per sender. Partial packets are keyed by
+// (sender, Sequence − FragIndex). Each holds one pooled buffer into which fragment
 // payloads are copied on arrival (so the frames' buffers are reused at once);
 // the number of partials is bounded and the oldest is evicted when full.
 // It is owned by RoutineReceive.
@@ -12,9 +12,16 @@ type reassembler struct {
 	f         *Face
 	timeout   int64
 	max       int
-	partials  map[uint64]*partial
+	partials  map[reasmKey]*partial
 	free      []*partial
 	lastSweep int64
+}
+
+// reasmKey identifies a partial packet: its sender (zero on point-to-point
+// links) and message id, Sequence − FragIndex.
+type reasmKey struct {
+	from Endpoint
+	id   uint64
 }
 
 type partial struct {
@@ -32,12 +39,12 @@ func (r *reassembler) init(f *Face) {
 	r.f = f
 	r.timeout = int64(f.cfg.ReassemblyTimeout)
 	r.max = f.cfg.MaxPartials
-	r.partials = make(map[uint64]*partial)
+	r.partials = make(map[reasmKey]*partial)
 }
 
 // add consumes fragment p (its buffer may be reused afterwards) and returns
 // the reassembled packet when p completes one.
-func (r *reassembler) add(p *RxPacket, now int64) *RxPacket {
+func (r *reassembler) add(p *RxPacket, from Endpoint, now int64) *RxPacket {
 	c := &r.f.ctr
 	lp := &p.Lp
 	count := max(lp.FragCount, 1)
@@ -45,7 +52,7 @@ func (r *reassembler) add(p *RxPacket, now int64) *RxPacket {
 		c.DropReassembly.Add(1)
 		return nil
 	}
-	id := lp.Sequence - lp.FragIndex
+	id := reasmKey{from, lp.Sequence - lp.FragIndex}
 	pt := r.partials[id]
 	if pt != nil && now >= pt.deadline {
 		c.DropReassembly.Add(uint64(pt.got))
@@ -143,7 +150,7 @@ func (r *reassembler) newPartial(count int, now int64) *partial {
 	return pt
 }
 
-func (r *reassembler) drop(id uint64, pt *partial) {
+func (r *reassembler) drop(id reasmKey, pt *partial) {
 	delete(r.partials, id)
 	r.f.pool.Put(pt.buf)
 	pt.buf = nil
@@ -154,7 +161,7 @@ func (r *reassembler) drop(id uint64, pt *partial) {
 }
 
 func (r *reassembler) evictOldest() {
-	var oldID uint64
+	var oldID reasmKey
 	var old *partial
 	for id, pt := range r.partials {
 		if old == nil || pt.deadline < old.deadline {

@@ -138,3 +138,18 @@ func (s State) String() string {
 type LinkStateNotifier interface {
 	NotifyLinkState(fn func(up bool))
 }
+
+// EndpointReader is implemented by multi-access transports (Ethernet, UDP
+// multicast), where frames on one face come from several senders. ReadFrom
+// is Read that also stores frame i's sender in from[i]; a face calls it
+// instead of Read so that reassembly is kept apart per sender.
+type EndpointReader interface {
+	ReadFrom(bufs [][]byte, sizes []int, from []Endpoint) (n int, err error)
+}
+
+// Endpoint identifies a sender on a multi-access link: an IP address and
+// port, or a MAC address (in Addr[:6], Port 0). It is comparable.
+type Endpoint struct {
+	Addr [16]byte
+	Port uint16
+}

@@ -26,12 +26,12 @@ const DefaultUDPMTU = 8800
 // DefaultSocketBuffer is the SO_RCVBUF/SO_SNDBUF size UDP sockets request.
 const DefaultSocketBuffer = 4 << 20
 
-// udpSocket is a blocking UDP socket file descriptor outside Go's netpoller,
+// rawSocket is a blocking socket file descriptor (UDP or AF_PACKET) outside Go's netpoller,
 // so that recvmmsg/sendmmsg block in the kernel. Readers and writers hold mu
 // for reading during a system call; close shuts the socket down (waking them)
 // and then closes the descriptor under the write lock, so a descriptor number
 // is never used after it may have been reused.
-type udpSocket struct {
+type rawSocket struct {
 	fd    int
 	v4    bool
 	local netip.AddrPort
@@ -41,7 +41,7 @@ type udpSocket struct {
 	closed  bool
 }
 
-func openUDP(local netip.AddrPort, remote netip.AddrPort, bufSize int) (*udpSocket, error) {
+func openUDP(local netip.AddrPort, remote netip.AddrPort, bufSize int) (*rawSocket, error) {
 	v4 := local.Addr().Unmap().Is4()
 	if !local.IsValid() {
 		v4 = remote.Addr().Unmap().Is4()
@@ -59,8 +59,8 @@ func openUDP(local netip.AddrPort, remote netip.AddrPort, bufSize int) (*udpSock
 	if err != nil {
 		return nil, fmt.Errorf("face: udp socket: %w", err)
 	}
-	s := &udpSocket{fd: fd, v4: v4}
-	fail := func(what string, err error) (*udpSocket, error) {
+	s := &rawSocket{fd: fd, v4: v4}
+	fail := func(what string, err error) (*rawSocket, error) {
 		unix.Close(fd)
 		return nil, fmt.Errorf("face: udp %s %v: %w", what, local, err)
 	}
@@ -101,7 +101,7 @@ func toSockaddr(ap netip.AddrPort, v4 bool) unix.Sockaddr {
 	return &unix.SockaddrInet6{Port: int(ap.Port()), Addr: ap.Addr().As16()}
 }
 
-func (s *udpSocket) close() {
+func (s *rawSocket) close() {
 	s.closing.Store(true)
 	unix.Shutdown(s.fd, unix.SHUT_RDWR)
 	s.mu.Lock()
@@ -115,7 +115,7 @@ func (s *udpSocket) close() {
 // recv reads a batch into bufs (each BufferSize) with MSG_WAITFORONE. It
 // returns ErrClosed once the socket is closing; it returns 0, nil on a
 // receive timeout.
-func (s *udpSocket) recv(b *mmsgBatch, bufs [][]byte, sizes []int, withNames bool) (int, error) {
+func (s *rawSocket) recv(b *mmsgBatch, bufs [][]byte, sizes []int, withNames bool) (int, error) {
 	k := min(len(bufs), len(b.hdrs))
 	for i := range k {
 		b.iovs[i].Base = &bufs[i][:1][0]
@@ -157,7 +157,7 @@ func (s *udpSocket) recv(b *mmsgBatch, bufs [][]byte, sizes []int, withNames boo
 
 // send writes every frame as one datagram, to dest (nil on a connected
 // socket). Empty frames are skipped.
-func (s *udpSocket) send(b *mmsgBatch, frames [][]byte, dest *unix.RawSockaddrInet6, destLen uint32) error {
+func (s *rawSocket) send(b *mmsgBatch, frames [][]byte, dest *unix.RawSockaddrInet6, destLen uint32) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed || s.closing.Load() {
@@ -250,7 +250,7 @@ func (c *UDPListenerConfig) applyDefaults() {
 // Config.Accept. All transports send through the listener's socket with
 // sendmmsg, so peers see one address, as with NFD.
 type UDPListener struct {
-	sock *udpSocket
+	sock *rawSocket
 	cfg  UDPListenerConfig
 	uri  string
 
@@ -466,7 +466,7 @@ func (l *UDPListener) Close() error {
 // udpTransport is one UDP peer: either demultiplexed from a UDPListener
 // (ln != nil, frames arrive on rx) or a connected socket of its own.
 type udpTransport struct {
-	sock    *udpSocket
+	sock    *rawSocket
 	info    TransportInfo
 	remote  netip.AddrPort
 	dest    unix.RawSockaddrInet6
