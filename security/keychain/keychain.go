@@ -323,17 +323,26 @@ func (kc *Keychain) ResolveCert(name ndn.Name) (*cert.Certificate, error) {
 	if _, err := security.ParseCertName(name); err == nil {
 		return kc.Cert(name)
 	}
+	var certs []*cert.Certificate
 	kn, err := kc.ResolveKey(name)
-	if errors.Is(err, ErrNotFound) {
-		kn, err = security.ToKeyName(name)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s", ErrNotFound, name)
+	switch {
+	case err == nil:
+		if certs, err = kc.CertsOf(kn); err != nil {
+			return nil, err
 		}
-	} else if err != nil {
-		return nil, err
-	}
-	certs, err := kc.CertsOf(kn)
-	if err != nil {
+	case errors.Is(err, ErrNotFound):
+		// Certificates without a private key, such as imported trust anchors.
+		all, err := kc.Certs()
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range all {
+			if c.KeyName().Equal(name) || c.Identity.Equal(name) {
+				certs = append(certs, c)
+			}
+		}
+		kn = name
+	default:
 		return nil, err
 	}
 	if len(certs) == 0 {

@@ -192,8 +192,10 @@ func TestImportCertAndCorrupt(t *testing.T) {
 	if err != nil || !got.Name().Equal(c.Name()) {
 		t.Fatalf("import base64 cert: %v", err)
 	}
-	if _, err := dst.Cert(c.Name()); err != nil {
-		t.Errorf("imported cert not stored: %v", err)
+	for _, n := range []ndn.Name{c.Name(), c.KeyName(), c.Identity} {
+		if got, err := dst.ResolveCert(n); err != nil || !got.Name().Equal(c.Name()) {
+			t.Errorf("imported cert not found by %s: %v", n, err)
+		}
 	}
 	for _, bad := range [][]byte{nil, []byte("hello"), {0x80, 0x02, 0x81, 0x00}, {0x06, 0x01}} {
 		if _, err := dst.Import(bad, []byte("p")); !errors.Is(err, keychain.ErrCorrupt) {
