@@ -229,6 +229,10 @@ func TestFaceQueryFilter(t *testing.T) {
 	if f := (mgmt.FaceQueryFilter{URIScheme: "udp", HasURIScheme: true}); f.Matches(&s) {
 		t.Error("scheme udp should not match udp4")
 	}
+	unix := mgmt.FaceStatus{URI: "fd://17", LocalURI: "unix:///run/nfd/nfd.sock"}
+	if f := (mgmt.FaceQueryFilter{URIScheme: "unix", HasURIScheme: true}); !f.Matches(&unix) {
+		t.Error("scheme unix should match the local URI")
+	}
 	if f := (mgmt.FaceQueryFilter{}); !f.Matches(&s) {
 		t.Error("empty filter should match")
 	}

@@ -327,15 +327,16 @@ func (f *FaceQueryFilter) Decode(wire []byte) error {
 	return q.finish()
 }
 
-// Matches reports whether a face matches the filter. The scheme is compared
-// with the part of s.URI before "://".
+// Matches reports whether a face matches the filter, as NFD's faces/query
+// does: URIScheme matches the scheme of either the remote or the local URI.
 func (f *FaceQueryFilter) Matches(s *FaceStatus) bool {
 	if f.HasFaceID && f.FaceID != s.FaceID {
 		return false
 	}
 	if f.HasURIScheme {
-		scheme, _, ok := cutScheme(s.URI)
-		if !ok || scheme != f.URIScheme {
+		rs, _, _ := cutScheme(s.URI)
+		ls, _, _ := cutScheme(s.LocalURI)
+		if f.URIScheme != rs && f.URIScheme != ls {
 			return false
 		}
 	}
