@@ -7,28 +7,12 @@ import (
 	"time"
 
 	"github.com/ndnflow/ndnflow/ndn"
+	"github.com/ndnflow/ndnflow/ndn/mgmt"
 	"github.com/ndnflow/ndnflow/security"
-	"github.com/ndnflow/ndnflow/tlv"
 )
 
 // digestSigner is the default signer of replies and commands.
 type digestSigner = security.DigestSha256
-
-// Management TLV-TYPEs used here (ndn-protocols.md §4.2, §4.3). They are
-// private until package ndn/mgmt provides them.
-const (
-	ttControlParameters = 0x68
-	ttControlResponse   = 0x65
-	ttStatusCode        = 0x66
-	ttStatusText        = 0x67
-	ttOrigin            = 0x6F
-	ttCost              = 0x6A
-	ttFlags             = 0x6C
-	ttExpirationPeriod  = 0x6D
-)
-
-// routeFlagChildInherit is the CHILD_INHERIT route flag.
-const routeFlagChildInherit = 1
 
 var (
 	compLocalhost = ndn.GenericComponent("localhost")
@@ -45,28 +29,6 @@ func (c *Client) commandPrefix() ndn.Name {
 		return ndn.NameFromComponents(compLocalhost, compNfd)
 	}
 	return ndn.NameFromComponents(compLocalhop, compNfd)
-}
-
-// appendControlParameters encodes ControlParameters with Name and, for
-// rib/register, Origin, Cost and Flags in ndn-cxx order.
-func appendControlParameters(dst []byte, name ndn.Name, origin, cost uint64, register bool) []byte {
-	n := name.TLVLength()
-	if origin != 0 || register {
-		n += tlv.NNIElementLen(ttOrigin, origin)
-	}
-	if register {
-		n += tlv.NNIElementLen(ttCost, cost) + tlv.NNIElementLen(ttFlags, routeFlagChildInherit)
-	}
-	dst = tlv.AppendTL(dst, ttControlParameters, n)
-	dst = name.AppendTLV(dst)
-	if origin != 0 || register {
-		dst = tlv.AppendNNIElement(dst, ttOrigin, origin)
-	}
-	if register {
-		dst = tlv.AppendNNIElement(dst, ttCost, cost)
-		dst = tlv.AppendNNIElement(dst, ttFlags, routeFlagChildInherit)
-	}
-	return dst
 }
 
 // signCommand turns in into a v0.3 signed command Interest (DigestSha256
@@ -91,46 +53,14 @@ func (c *Client) command(ctx context.Context, verb string, in *ndn.Interest) err
 	if err != nil {
 		return fmt.Errorf("app: %s: %w", verb, err)
 	}
-	code, text, err := parseControlResponse(d.Content)
-	if err != nil {
+	var resp mgmt.ControlResponse
+	if err := resp.Decode(d.Content); err != nil {
 		return fmt.Errorf("app: %s: bad ControlResponse: %w", verb, err)
 	}
-	if code != 200 {
-		return &CommandError{Command: verb, Code: code, Text: text}
+	if !resp.OK() {
+		return &CommandError{Command: verb, Code: uint64(resp.Code), Text: resp.Text}
 	}
 	return nil
-}
-
-func parseControlResponse(b []byte) (code uint64, text string, err error) {
-	e, err := tlv.Decode(b)
-	if err != nil {
-		return 0, "", err
-	}
-	if e.Type != ttControlResponse {
-		return 0, "", ndn.ErrPacketType
-	}
-	d := tlv.NewDecoder(e.Value)
-	haveCode := false
-	for d.Next() {
-		f := d.Element()
-		switch f.Type {
-		case ttStatusCode:
-			code, err = f.NNI()
-			haveCode = true
-		case ttStatusText:
-			text = string(f.Value)
-		}
-		if err != nil {
-			return 0, "", err
-		}
-	}
-	if err := d.Err(); err != nil {
-		return 0, "", err
-	}
-	if !haveCode {
-		return 0, "", ndn.ErrMissing
-	}
-	return code, text, nil
 }
 
 // register asks the forwarder to route p's prefix to this Client.
@@ -141,19 +71,23 @@ func (c *Client) register(ctx context.Context, p *Producer) error {
 	if p.opts.Announce {
 		return c.announce(ctx, p)
 	}
-	cp := appendControlParameters(nil, p.prefix, p.opts.Origin, p.opts.Cost, true)
-	in := &ndn.Interest{Name: c.commandPrefix().Append(
-		ndn.GenericComponent("rib"), ndn.GenericComponent("register"),
-		ndn.Component{Type: ndn.TtGenericNameComponent, Value: cp})}
+	cp := &mgmt.ControlParameters{
+		Name: p.prefix, HasName: true,
+		Origin: mgmt.RouteOrigin(p.opts.Origin), HasOrigin: true,
+		Cost: p.opts.Cost, HasCost: true,
+		Flags: mgmt.RouteChildInherit, HasFlags: true,
+	}
+	in := &ndn.Interest{Name: mgmt.CommandName(c.commandPrefix(), mgmt.RibRegister, cp)}
 	return c.command(ctx, "rib/register", in)
 }
 
 // unregister removes the route registered for p.
 func (c *Client) unregister(ctx context.Context, p *Producer) error {
-	cp := appendControlParameters(nil, p.prefix, p.opts.Origin, 0, false)
-	in := &ndn.Interest{Name: c.commandPrefix().Append(
-		ndn.GenericComponent("rib"), ndn.GenericComponent("unregister"),
-		ndn.Component{Type: ndn.TtGenericNameComponent, Value: cp})}
+	cp := &mgmt.ControlParameters{Name: p.prefix, HasName: true}
+	if p.opts.Origin != 0 {
+		cp.Origin, cp.HasOrigin = mgmt.RouteOrigin(p.opts.Origin), true
+	}
+	in := &ndn.Interest{Name: mgmt.CommandName(c.commandPrefix(), mgmt.RibUnregister, cp)}
 	return c.command(ctx, "rib/unregister", in)
 }
 
@@ -161,18 +95,14 @@ func (c *Client) unregister(ctx context.Context, p *Producer) error {
 // (/<prefix>/32=PA/v=<ms>/seg=0, ContentType PrefixAnn, Content
 // ExpirationPeriod) in ApplicationParameters (ndn-protocols.md §1.9, §4.1).
 func (c *Client) announce(ctx context.Context, p *Producer) error {
-	pa := ndn.Data{
-		Name: p.prefix.Append(ndn.KeywordComponent("PA"),
-			ndn.VersionComponent(uint64(time.Now().UnixMilli())), ndn.SegmentComponent(0)),
-		ContentType: ndn.ContentPrefixAnn,
-		Content:     tlv.AppendNNIElement(nil, ttExpirationPeriod, uint64(p.opts.AnnounceExpiration/time.Millisecond)),
-	}
+	ann := mgmt.PrefixAnn{Announced: p.prefix, Version: uint64(time.Now().UnixMilli()), ExpirationPeriod: p.opts.AnnounceExpiration}
+	pa := ann.Data()
 	paWire, err := pa.SignWith(p.opts.AnnounceSigner)
 	if err != nil {
 		return fmt.Errorf("app: signing prefix announcement: %w", err)
 	}
 	in := &ndn.Interest{
-		Name:      c.commandPrefix().Append(ndn.GenericComponent("rib"), ndn.GenericComponent("announce")),
+		Name:      mgmt.CommandName(c.commandPrefix(), mgmt.RibAnnounce, nil),
 		AppParams: paWire, HasAppParams: true,
 	}
 	return c.command(ctx, "rib/announce", in)

@@ -10,14 +10,14 @@ package apptest
 import (
 	"context"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/ndn"
-	"github.com/ndnflow/ndnflow/tlv"
+	"github.com/ndnflow/ndnflow/ndn/mgmt"
+	"github.com/ndnflow/ndnflow/security"
 )
 
 // LinkOptions degrade what the forwarder sends on one face.
@@ -348,40 +348,42 @@ func (f *Forwarder) onNack(i *ndn.Interest, lp *ndn.LpPacket) {
 }
 
 // onCommand answers rib/register, rib/unregister and rib/announce with 200
-// and updates the FIB for the requesting face.
+// and updates the FIB for the requesting face. Like NFD, it stays silent
+// when the command name or its v0.3 signature (DigestSha256 with
+// SignatureNonce and SignatureTime) is malformed, so a test of a bad
+// command times out.
 func (f *Forwarder) onCommand(in *Face, i *ndn.Interest, lp *ndn.LpPacket) {
 	f.Counters.Commands.Add(1)
-	verb := string(i.Name.At(3).Value)
+	req, err := mgmt.ParseCommand(i.Name, ndn.MustParseName("/localhost/nfd"))
+	if err != nil || !i.IsSigned || len(i.SigInfo.Nonce) == 0 || !i.SigInfo.HasTime ||
+		(security.DigestSha256{}).Verify(i.SigInfo.Type, i.SignedPortion(nil), i.SigValue) != nil {
+		f.Counters.Dropped.Add(1)
+		return
+	}
 	var prefix ndn.Name
-	switch verb {
-	case "register", "unregister":
-		if i.Name.Len() < 5 {
+	switch req.Command {
+	case mgmt.RibRegister, mgmt.RibUnregister:
+		if !req.Params.HasName {
+			f.reply(in, i, lp, 400, "Name missing")
 			return
 		}
-		cp, err := tlv.Decode(i.Name.At(4).Value)
-		if err != nil || cp.Type != 0x68 {
-			return
-		}
-		d := tlv.NewDecoder(cp.Value)
-		for d.Next() {
-			if e := d.Element(); e.Type == ndn.TtName {
-				prefix, err = ndn.NameFromValue(e.Value)
-				if err != nil {
-					return
-				}
-			}
-		}
-	case "announce":
+		prefix = req.Params.Name
+	case mgmt.RibAnnounce:
 		var pa ndn.Data
-		if !i.HasAppParams || pa.Decode(i.AppParams) != nil || pa.ContentType != ndn.ContentPrefixAnn || pa.Name.Len() < 3 {
+		if !i.HasAppParams || pa.Decode(i.AppParams) != nil {
 			f.reply(in, i, lp, 403, "bad prefix announcement")
 			return
 		}
-		prefix = pa.Name.Prefix(-3)
+		ann, err := mgmt.DecodePrefixAnn(&pa)
+		if err != nil {
+			f.reply(in, i, lp, 403, "bad prefix announcement")
+			return
+		}
+		prefix = ann.Announced
 	default:
 		return
 	}
-	if verb == "unregister" {
+	if req.Command == mgmt.RibUnregister {
 		kept := f.fib[:0]
 		for _, r := range f.fib {
 			if !(r.face == in.ID && r.prefix.Equal(prefix)) {
@@ -395,13 +397,10 @@ func (f *Forwarder) onCommand(in *Face, i *ndn.Interest, lp *ndn.LpPacket) {
 	f.reply(in, i, lp, 200, "OK")
 }
 
-func (f *Forwarder) reply(in *Face, i *ndn.Interest, lp *ndn.LpPacket, code uint64, text string) {
-	body := tlv.AppendNNIElement(nil, 0x66, code)
-	body = tlv.AppendElement(body, 0x67, []byte(text))
-	d := ndn.Data{Name: i.Name, Freshness: time.Second, Content: tlv.AppendElement(nil, 0x65, body)}
-	d.SigInfo.Type = ndn.SigDigestSha256
-	d.SigValue = make([]byte, 32)
-	w := d.Append(nil)
+func (f *Forwarder) reply(in *Face, i *ndn.Interest, lp *ndn.LpPacket, code uint32, text string) {
+	resp := mgmt.NewControlResponse(code, text, nil)
+	d := ndn.Data{Name: i.Name, Freshness: time.Second, Content: resp.Encode()}
+	w, _ := d.SignWith(security.DigestSha256{})
 	in.send(&ndn.LpPacket{PitToken: lp.PitToken, Fragment: w}, false)
 }
 
@@ -424,6 +423,3 @@ func (fc *Face) send(lp *ndn.LpPacket, isData bool) {
 	w := lp.Append(make([]byte, 0, lp.Length()))
 	fc.tr.Write([][]byte{w})
 }
-
-// IsCommand reports whether name is a rib management command name.
-func IsCommand(name string) bool { return strings.HasPrefix(name, "/localhost/nfd/rib/") }
