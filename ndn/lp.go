@@ -160,17 +160,7 @@ func (p *LpPacket) Decode(wire []byte) error {
 			p.PitToken = f.Value
 		case TtNack:
 			p.IsNack = true
-			if len(f.Value) > 0 {
-				r, rerr := tlv.Decode(f.Value)
-				if rerr == nil && r.Type == TtNackReason {
-					var v uint64
-					v, rerr = r.NNI()
-					p.NackReason = NackReason(v)
-				} else if rerr == nil && !lpIgnorable(r.Type) {
-					rerr = ErrLpField
-				}
-				err = rerr
-			}
+			err = p.decodeNack(f.Value)
 		case TtIncomingFaceID:
 			p.IncomingFaceID, err = f.NNI()
 			p.HasIncomingFaceID = true
@@ -215,6 +205,26 @@ func (p *LpPacket) Decode(wire []byte) error {
 		return fmt.Errorf("LpPacket: FragIndex %d >= FragCount %d: %w", p.FragIndex, p.FragCount, ErrLpField)
 	}
 	return nil
+}
+
+// decodeNack decodes the Nack header's value: an optional NackReason, and
+// unknown fields that the §3.1 rule lets a receiver ignore.
+func (p *LpPacket) decodeNack(v []byte) error {
+	d := tlv.NewDecoder(v)
+	for d.Next() {
+		r := d.Element()
+		switch {
+		case r.Type == TtNackReason:
+			reason, err := r.NNI()
+			if err != nil {
+				return err
+			}
+			p.NackReason = NackReason(reason)
+		case !lpIgnorable(r.Type):
+			return ErrLpField
+		}
+	}
+	return d.Err()
 }
 
 func fixed8(e tlv.Element) (uint64, bool, error) {

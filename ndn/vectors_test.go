@@ -302,9 +302,10 @@ func TestLpBarePackets(t *testing.T) {
 // field in [800, 959] whose type is a multiple of 4 is skipped.
 func TestLpIgnorableField(t *testing.T) {
 	for _, h := range []string{
-		`6408 fd0384 00 5002 03e8`,        // 900
-		`6408 fd0320 00 5002 03e8`,        // Nack without reason still fine
-		`640b fd03bc 03 010203 5002 03e8`, // 956
+		`6408 fd0384 00 5002 03e8`,                          // 900
+		`6408 fd0320 00 5002 03e8`,                          // Nack without reason still fine
+		`640b fd03bc 03 010203 5002 03e8`,                   // 956
+		`640f fd0320 08 (fd0384 00 fd0321 01 96) 5002 03e8`, // ignorable field inside Nack
 	} {
 		var p ndn.LpPacket
 		if err := p.Decode(tv.Bytes(h)); err != nil {

@@ -426,6 +426,7 @@ var Invalid = []InvalidVector{
 	{KindLp, RuleLength, "empty PitToken", `6406 6200 5002 03e8`},
 	{KindLp, RuleNNI, "FragIndex of 3 octets", `640c 5203 000001 530102 5002 03e8`},
 	{KindLp, RuleNNI, "NackReason of 3 octets", `640b fd0320 07 fd0321 03 000096`},
+	{KindLp, RuleLpField, "unknown field 803 inside Nack", `640d fd0320 09 fd0321 01 96 fd0323 00`},
 
 	// Name
 	{KindName, RuleTruncated, "component beyond the Name", `0703 080241`},
