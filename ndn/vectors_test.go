@@ -305,7 +305,7 @@ func TestLpIgnorableField(t *testing.T) {
 		`6408 fd0384 00 5002 03e8`,                          // 900
 		`6408 fd0320 00 5002 03e8`,                          // Nack without reason still fine
 		`640b fd03bc 03 010203 5002 03e8`,                   // 956
-		`640f fd0320 08 (fd0384 00 fd0321 01 96) 5002 03e8`, // ignorable field inside Nack
+		`6411 fd0320 09 (fd0384 00 fd0321 01 96) 5002 03e8`, // ignorable field inside Nack
 	} {
 		var p ndn.LpPacket
 		if err := p.Decode(tv.Bytes(h)); err != nil {
