@@ -230,7 +230,8 @@ func (u FaceURI) hostAddr() (netip.Addr, bool) {
 // IsCanonical reports whether the FaceUri is in the canonical form NFD
 // requires of faces/create (ndn-cxx FaceUri::isCanonical):
 //   - udp4, udp6, tcp4, tcp6: a numeric address of the scheme's family,
-//     printed in its normal form (zone only on link-local IPv6), an explicit
+//     printed in its normal form (a zone only on link-local IPv6, not
+//     percent-escaped as "%25zone"), an explicit
 //     port, no path; no multicast for TCP. Stricter than ndn-cxx, the port
 //     must also be a canonical decimal in [0, 65535];
 //   - ether: a lowercase colon-separated MAC, no port, no path;
@@ -250,8 +251,8 @@ func (u FaceURI) IsCanonical() bool {
 		if !ok || a.Is4In6() || (family == 4) != a.Is4() || a.String() != u.Host {
 			return false
 		}
-		if a.Zone() != "" && !a.IsLinkLocalUnicast() {
-			return false
+		if z := a.Zone(); z != "" && (!zoneAllowed(a) || len(z) > 2 && z[:2] == "25") {
+			return false // "%25eth0" is accepted but is not the canonical form
 		}
 		return base != "tcp" || !a.IsMulticast()
 	}
@@ -320,8 +321,13 @@ func canonicalIP(u FaceURI, base string, family int, a netip.Addr) (FaceURI, err
 	if base == "tcp" && a.IsMulticast() {
 		return fail("cannot use multicast address")
 	}
-	if a.Zone() != "" && !a.IsLinkLocalUnicast() {
-		a = a.WithZone("")
+	if z := a.Zone(); z != "" {
+		switch {
+		case !zoneAllowed(a):
+			a = a.WithZone("")
+		case len(z) > 2 && z[:2] == "25":
+			a = a.WithZone(z[2:]) // percent-escaped "%25zone"
+		}
 	}
 	var port uint64 = DefaultUnicastPort
 	if a.IsMulticast() {
@@ -423,4 +429,10 @@ func parseMAC(s string) (net.HardwareAddr, bool) {
 		return nil, false
 	}
 	return mac, true
+}
+
+// zoneAllowed reports whether an IPv6 address may carry a zone: link-local
+// unicast and link- or interface-local multicast.
+func zoneAllowed(a netip.Addr) bool {
+	return a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() || a.IsInterfaceLocalMulticast()
 }
