@@ -394,3 +394,35 @@ func TestTruncatedVectors(t *testing.T) {
 		}
 	}
 }
+
+// TestInterestIgnoredElements checks the non-critical side of §1.3: unknown,
+// repeated or misplaced non-critical elements are skipped, and re-encoding
+// drops them.
+func TestInterestIgnoredElements(t *testing.T) {
+	for _, tc := range []struct {
+		desc, in, reencoded string
+		hop                 int
+	}{
+		{"repeated HopLimit (ndn-cxx NonCriticalElementOutOfOrder)",
+			`050e 0703 080149 2201 d6 2200 2202 0101`, `0508 0703 080149 2201 d6`, 214},
+		{"signature elements without ApplicationParameters",
+			`050e 0703 080149 2c03 1b0100 2e02 abcd`, `0505 0703 080149`, -1},
+		{"unknown non-critical types 252 and 510",
+			`050e 0703 080149 fc00 2201 07 fd01fe 00`, `0508 0703 080149 2201 07`, 7},
+	} {
+		var i ndn.Interest
+		if err := i.Decode(tv.Bytes(tc.in)); err != nil {
+			t.Errorf("%s: %v", tc.desc, err)
+			continue
+		}
+		if hop := int(i.HopLimit); i.HasHopLimit != (tc.hop >= 0) || i.HasHopLimit && hop != tc.hop {
+			t.Errorf("%s: HopLimit %v %d", tc.desc, i.HasHopLimit, i.HopLimit)
+		}
+		if i.IsSigned || i.HasAppParams {
+			t.Errorf("%s: IsSigned %v HasAppParams %v", tc.desc, i.IsSigned, i.HasAppParams)
+		}
+		if got := hexOf(i.Append(nil)); got != tv.Hex(tc.reencoded) {
+			t.Errorf("%s: re-encoded %s, want %s", tc.desc, got, tv.Hex(tc.reencoded))
+		}
+	}
+}
