@@ -229,11 +229,10 @@ func (u FaceURI) hostAddr() (netip.Addr, bool) {
 
 // IsCanonical reports whether the FaceUri is in the canonical form NFD
 // requires of faces/create (ndn-cxx FaceUri::isCanonical):
-//   - udp4, udp6, tcp4, tcp6: a numeric address of the scheme's family,
-//     printed in its normal form (a zone only on link-local IPv6, not
-//     percent-escaped as "%25zone"), an explicit
-//     port, no path; no multicast for TCP. Stricter than ndn-cxx, the port
-//     must also be a canonical decimal in [0, 65535];
+//   - udp4, udp6, tcp4, tcp6: a numeric address of the scheme's family in
+//     its normal form (a zone only on link-local IPv6, and not escaped as
+//     "%25zone"), an explicit port, no path; no multicast for TCP. Stricter
+//     than ndn-cxx, the port must be a canonical decimal in [0, 65535];
 //   - ether: a lowercase colon-separated MAC, no port, no path;
 //   - dev: an interface name, no port, no path;
 //   - udp4+dev, udp6+dev: a port, no path.
