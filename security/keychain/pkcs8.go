@@ -17,16 +17,21 @@ import (
 	"github.com/ndnflow/ndnflow/security"
 )
 
-// Object identifiers of PKCS#5 v2 (RFC 8018) and NIST AES.
-var (
-	oidPBES2          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
-	oidPBKDF2         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}
-	oidHMACWithSHA1   = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 7}
-	oidHMACWithSHA256 = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 9}
-	oidAES128CBC      = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 2}
-	oidAES192CBC      = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 22}
-	oidAES256CBC      = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 42}
-)
+// Object identifiers of PKCS#5 v2 (RFC 8018) and NIST AES, as functions so
+// that no package-level value can be modified.
+func oidPBES2() asn1.ObjectIdentifier          { return asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13} }
+func oidPBKDF2() asn1.ObjectIdentifier         { return asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12} }
+func oidHMACWithSHA1() asn1.ObjectIdentifier   { return asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 7} }
+func oidHMACWithSHA256() asn1.ObjectIdentifier { return asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 9} }
+func oidAES128CBC() asn1.ObjectIdentifier {
+	return asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 2}
+}
+func oidAES192CBC() asn1.ObjectIdentifier {
+	return asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 22}
+}
+func oidAES256CBC() asn1.ObjectIdentifier {
+	return asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 42}
+}
 
 type encryptedPrivateKeyInfo struct {
 	Algo pkix.AlgorithmIdentifier
@@ -77,7 +82,7 @@ func EncryptPKCS8(der []byte, passphrase []byte) ([]byte, error) {
 
 	null := asn1.RawValue{Tag: asn1.TagNull}
 	kdfParams, err := asn1.Marshal(pbkdf2Params{Salt: salt, Iter: PBKDF2Iterations,
-		PRF: pkix.AlgorithmIdentifier{Algorithm: oidHMACWithSHA256, Parameters: null}})
+		PRF: pkix.AlgorithmIdentifier{Algorithm: oidHMACWithSHA256(), Parameters: null}})
 	if err != nil {
 		return nil, err
 	}
@@ -86,14 +91,14 @@ func EncryptPKCS8(der []byte, passphrase []byte) ([]byte, error) {
 		return nil, err
 	}
 	params, err := asn1.Marshal(pbes2Params{
-		KDF: pkix.AlgorithmIdentifier{Algorithm: oidPBKDF2, Parameters: asn1.RawValue{FullBytes: kdfParams}},
-		Enc: pkix.AlgorithmIdentifier{Algorithm: oidAES256CBC, Parameters: asn1.RawValue{FullBytes: ivDER}},
+		KDF: pkix.AlgorithmIdentifier{Algorithm: oidPBKDF2(), Parameters: asn1.RawValue{FullBytes: kdfParams}},
+		Enc: pkix.AlgorithmIdentifier{Algorithm: oidAES256CBC(), Parameters: asn1.RawValue{FullBytes: ivDER}},
 	})
 	if err != nil {
 		return nil, err
 	}
 	return asn1.Marshal(encryptedPrivateKeyInfo{
-		Algo: pkix.AlgorithmIdentifier{Algorithm: oidPBES2, Parameters: asn1.RawValue{FullBytes: params}},
+		Algo: pkix.AlgorithmIdentifier{Algorithm: oidPBES2(), Parameters: asn1.RawValue{FullBytes: params}},
 		Data: out,
 	})
 }
@@ -106,14 +111,14 @@ func DecryptPKCS8(enc []byte, passphrase []byte) ([]byte, error) {
 	if rest, err := asn1.Unmarshal(enc, &epki); err != nil || len(rest) > 0 {
 		return nil, fmt.Errorf("%w: not an EncryptedPrivateKeyInfo", ErrCorrupt)
 	}
-	if !epki.Algo.Algorithm.Equal(oidPBES2) {
+	if !epki.Algo.Algorithm.Equal(oidPBES2()) {
 		return nil, fmt.Errorf("%w: encryption %v is not PBES2", ErrUnsupported, epki.Algo.Algorithm)
 	}
 	var p pbes2Params
 	if _, err := asn1.Unmarshal(epki.Algo.Parameters.FullBytes, &p); err != nil {
 		return nil, fmt.Errorf("%w: PBES2 parameters", ErrCorrupt)
 	}
-	if !p.KDF.Algorithm.Equal(oidPBKDF2) {
+	if !p.KDF.Algorithm.Equal(oidPBKDF2()) {
 		return nil, fmt.Errorf("%w: key derivation %v is not PBKDF2", ErrUnsupported, p.KDF.Algorithm)
 	}
 	var kp pbkdf2Params
@@ -125,11 +130,11 @@ func DecryptPKCS8(enc []byte, passphrase []byte) ([]byte, error) {
 	}
 	var keyLen int
 	switch {
-	case p.Enc.Algorithm.Equal(oidAES128CBC):
+	case p.Enc.Algorithm.Equal(oidAES128CBC()):
 		keyLen = 16
-	case p.Enc.Algorithm.Equal(oidAES192CBC):
+	case p.Enc.Algorithm.Equal(oidAES192CBC()):
 		keyLen = 24
-	case p.Enc.Algorithm.Equal(oidAES256CBC):
+	case p.Enc.Algorithm.Equal(oidAES256CBC()):
 		keyLen = 32
 	default:
 		return nil, fmt.Errorf("%w: cipher %v", ErrUnsupported, p.Enc.Algorithm)
@@ -143,9 +148,9 @@ func DecryptPKCS8(enc []byte, passphrase []byte) ([]byte, error) {
 	}
 	var h func() hash.Hash
 	switch {
-	case len(kp.PRF.Algorithm) == 0 || kp.PRF.Algorithm.Equal(oidHMACWithSHA1):
+	case len(kp.PRF.Algorithm) == 0 || kp.PRF.Algorithm.Equal(oidHMACWithSHA1()):
 		h = sha1.New
-	case kp.PRF.Algorithm.Equal(oidHMACWithSHA256):
+	case kp.PRF.Algorithm.Equal(oidHMACWithSHA256()):
 		h = sha256.New
 	default:
 		return nil, fmt.Errorf("%w: PBKDF2 PRF %v", ErrUnsupported, kp.PRF.Algorithm)
