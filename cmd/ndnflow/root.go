@@ -52,6 +52,7 @@ the ndn-cxx, NDNts and python-ndn applications.`,
 		newPingServerCmd,
 		newPutCmd,
 		newBenchCmd,
+		newFwCmd,
 		newVersionCmd,
 	}
 	for _, newCmd := range subcommands {

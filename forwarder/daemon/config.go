@@ -1,0 +1,238 @@
+// Package daemon runs a forwarder as `ndnflow fw` does: it loads the YAML
+// configuration (docs/config.md), opens the listeners, dials the static
+// faces, installs routes and strategy choices, and shuts it all down.
+package daemon
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/ndnflow/ndnflow/face"
+	"github.com/ndnflow/ndnflow/forwarder"
+	"github.com/ndnflow/ndnflow/forwarder/strategy"
+	"github.com/ndnflow/ndnflow/ndn"
+)
+
+// Config is the configuration file. Every field's zero value means its
+// documented default (docs/config.md); listener lists distinguish absent
+// (defaults) from empty (disabled).
+type Config struct {
+	Forwarder ForwarderSection `yaml:"forwarder"`
+	Tables    TablesSection    `yaml:"tables"`
+	Listeners ListenersSection `yaml:"listeners"`
+	Faces     []FaceSection    `yaml:"faces"`
+	Routes    []RouteSection   `yaml:"routes"`
+	Strategy  []StrategyChoice `yaml:"strategy_choice"`
+}
+
+// ForwarderSection configures the data plane.
+type ForwarderSection struct {
+	// Threads is the number of forwarding shards; 0: GOMAXPROCS.
+	Threads int `yaml:"threads"`
+	// DispatchDepth is K, the name components hashed to pick a shard; 0: 2.
+	DispatchDepth int `yaml:"dispatch_depth"`
+	// FaceQueue is each face's send queue length in packets; 0: 1024.
+	FaceQueue int `yaml:"face_queue"`
+}
+
+// TablesSection configures the tables.
+type TablesSection struct {
+	PitMaxEntries     int      `yaml:"pit_max_entries"`
+	CsMaxPackets      *int     `yaml:"cs_max_packets"`
+	CsMaxBytes        int64    `yaml:"cs_max_bytes"`
+	CsPolicy          string   `yaml:"cs_policy"`
+	CsAdmit           *bool    `yaml:"cs_admit"`
+	CsServe           *bool    `yaml:"cs_serve"`
+	CsUnsolicited     string   `yaml:"cs_unsolicited_policy"`
+	DeadNonceLifetime Duration `yaml:"dead_nonce_lifetime"`
+	DeadNonceCapacity int      `yaml:"dead_nonce_capacity"`
+}
+
+// ListenersSection lists listener addresses per kind; nil means the
+// default, an empty list disables the kind.
+type ListenersSection struct {
+	Unix      *[]string `yaml:"unix"`
+	UDP       *[]string `yaml:"udp"`
+	TCP       *[]string `yaml:"tcp"`
+	WebSocket *[]string `yaml:"websocket"`
+}
+
+// FaceSection is a static face.
+type FaceSection struct {
+	// URI is a FaceUri: udp4://host:port, tcp4://…, unix:///path, ws://….
+	URI string `yaml:"uri"`
+	// Persistency is persistent (default) or permanent (TCP reconnects).
+	Persistency string `yaml:"persistency"`
+}
+
+// RouteSection is a static route: a prefix through a static face.
+type RouteSection struct {
+	Prefix string `yaml:"prefix"`
+	// Face is the URI of a face in the faces list.
+	Face string `yaml:"face"`
+	Cost uint64 `yaml:"cost"`
+}
+
+// StrategyChoice sets a strategy for a prefix.
+type StrategyChoice struct {
+	Prefix   string `yaml:"prefix"`
+	Strategy string `yaml:"strategy"`
+}
+
+// Duration is a time.Duration written as "6s", "500ms".
+type Duration time.Duration
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || v < 0 {
+		return fmt.Errorf("line %d: %q is not a duration such as 6s or 500ms", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Default listener addresses.
+var (
+	DefaultUnix      = []string{face.DefaultUnixPath}
+	DefaultUDP       = []string{"0.0.0.0:6363"}
+	DefaultTCP       = []string{":6363"}
+	DefaultWebSocket = []string{":9696"}
+)
+
+// Load reads and checks a configuration file.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Parse decodes and checks a configuration; unknown keys are errors.
+func Parse(b []byte) (*Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		var te *yaml.TypeError
+		if errors.As(err, &te) && len(te.Errors) > 0 {
+			return nil, fmt.Errorf("%s", te.Errors[0])
+		}
+		return nil, err
+	}
+	if err := c.Check(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Check validates values that YAML typing cannot; errors name the key.
+func (c *Config) Check() error {
+	t := &c.Tables
+	if c.Forwarder.Threads < 0 || c.Forwarder.Threads > 255 {
+		return fmt.Errorf("forwarder.threads: %d is not in 0..255", c.Forwarder.Threads)
+	}
+	if c.Forwarder.DispatchDepth < 0 || c.Forwarder.DispatchDepth > 32 {
+		return fmt.Errorf("forwarder.dispatch_depth: %d is not in 0..32", c.Forwarder.DispatchDepth)
+	}
+	if c.Forwarder.FaceQueue < 0 {
+		return fmt.Errorf("forwarder.face_queue: negative")
+	}
+	if t.PitMaxEntries < 0 {
+		return fmt.Errorf("tables.pit_max_entries: negative")
+	}
+	if t.CsMaxPackets != nil && *t.CsMaxPackets < 0 {
+		return fmt.Errorf("tables.cs_max_packets: negative")
+	}
+	if t.CsMaxBytes < 0 {
+		return fmt.Errorf("tables.cs_max_bytes: negative")
+	}
+	if t.CsPolicy != "" && t.CsPolicy != "lru" {
+		return fmt.Errorf("tables.cs_policy: %q is not supported (lru)", t.CsPolicy)
+	}
+	if _, ok := forwarder.ParseUnsolicitedPolicy(t.CsUnsolicited); !ok {
+		return fmt.Errorf("tables.cs_unsolicited_policy: %q is not drop-all, admit-local, admit-network or admit-all", t.CsUnsolicited)
+	}
+	if t.DeadNonceCapacity < 0 {
+		return fmt.Errorf("tables.dead_nonce_capacity: negative")
+	}
+	uris := map[string]bool{}
+	for k, f := range c.Faces {
+		if f.URI == "" {
+			return fmt.Errorf("faces[%d].uri: missing", k)
+		}
+		if f.Persistency != "" && f.Persistency != "persistent" && f.Persistency != "permanent" {
+			return fmt.Errorf("faces[%d].persistency: %q is not persistent or permanent", k, f.Persistency)
+		}
+		uris[f.URI] = true
+	}
+	for k, r := range c.Routes {
+		if _, err := ndn.ParseName(r.Prefix); err != nil || r.Prefix == "" {
+			return fmt.Errorf("routes[%d].prefix: %q is not a name", k, r.Prefix)
+		}
+		if !uris[r.Face] {
+			return fmt.Errorf("routes[%d].face: %q is not the uri of a face in faces", k, r.Face)
+		}
+	}
+	for k, s := range c.Strategy {
+		if _, err := ndn.ParseName(s.Prefix); err != nil || s.Prefix == "" {
+			return fmt.Errorf("strategy_choice[%d].prefix: %q is not a name", k, s.Prefix)
+		}
+		n, err := strategy.ParseName(s.Strategy)
+		if err == nil {
+			_, err = strategy.New(n)
+		}
+		if err != nil {
+			return fmt.Errorf("strategy_choice[%d].strategy: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// ForwarderConfig returns the forwarder.Config the file describes.
+func (c *Config) ForwarderConfig() forwarder.Config {
+	t := &c.Tables
+	fc := forwarder.Config{
+		Shards:            c.Forwarder.Threads,
+		DispatchDepth:     c.Forwarder.DispatchDepth,
+		FaceQueueLen:      c.Forwarder.FaceQueue,
+		PitCapacity:       t.PitMaxEntries,
+		CsCapacityBytes:   t.CsMaxBytes,
+		DeadNonceLifetime: time.Duration(t.DeadNonceLifetime),
+		DeadNonceCapacity: t.DeadNonceCapacity,
+	}
+	if t.CsMaxPackets != nil {
+		fc.CsCapacity = *t.CsMaxPackets
+		if fc.CsCapacity == 0 {
+			fc.CsCapacity = -1
+		}
+	}
+	fc.CsNoAdmit = t.CsAdmit != nil && !*t.CsAdmit
+	fc.CsNoServe = t.CsServe != nil && !*t.CsServe
+	fc.Unsolicited, _ = forwarder.ParseUnsolicitedPolicy(t.CsUnsolicited)
+	return fc
+}
+
+func listOr(l *[]string, def []string) []string {
+	if l == nil {
+		return def
+	}
+	var out []string
+	for _, s := range *l {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,172 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/ndnflow/ndnflow/face"
+	"github.com/ndnflow/ndnflow/forwarder"
+	"github.com/ndnflow/ndnflow/forwarder/strategy"
+	"github.com/ndnflow/ndnflow/ndn"
+)
+
+// Node is a running forwarder with its listeners and static faces.
+type Node struct {
+	fw        *forwarder.Forwarder
+	log       *slog.Logger
+	listeners []io.Closer
+	udp       []*face.UDPListener
+	// URIs of the listeners, in the order opened.
+	uris []string
+}
+
+// Forwarder returns the node's forwarder.
+func (n *Node) Forwarder() *forwarder.Forwarder { return n.fw }
+
+// ListenerURIs returns the FaceUris of the open listeners.
+func (n *Node) ListenerURIs() []string { return n.uris }
+
+// Start opens everything the configuration describes. On error it closes
+// what it opened and names the listener, face or route that failed.
+// Static faces that cannot be reached are logged and skipped, with their
+// routes.
+func Start(ctx context.Context, c *Config, log *slog.Logger) (*Node, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	fc := c.ForwarderConfig()
+	fc.Logger = log
+	n := &Node{fw: forwarder.New(fc), log: log}
+	if err := n.start(ctx, c); err != nil {
+		n.Close()
+		return nil, err
+	}
+	return n, nil
+}
+
+func (n *Node) accept(t face.Transport) {
+	f := n.fw.AddFace(t, face.Config{})
+	n.log.Debug("face created", "face", f.ID(), "remote", t.Info().RemoteURI, "local", t.Info().LocalURI)
+}
+
+func (n *Node) start(ctx context.Context, c *Config) error {
+	l := &c.Listeners
+	for _, p := range listOr(l.Unix, DefaultUnix) {
+		ln, err := face.ListenUnix(ctx, p, face.StreamListenerConfig{Accept: n.accept, Logger: n.log})
+		if err != nil {
+			return fmt.Errorf("listeners.unix %s: %w", p, err)
+		}
+		n.add(ln, ln.URI())
+	}
+	for _, a := range listOr(l.UDP, DefaultUDP) {
+		ln, err := face.ListenUDP(ctx, a, face.UDPListenerConfig{Accept: n.accept, Logger: n.log})
+		if err != nil {
+			return fmt.Errorf("listeners.udp %s: %w", a, err)
+		}
+		n.udp = append(n.udp, ln)
+		n.add(ln, ln.URI())
+	}
+	for _, a := range listOr(l.TCP, DefaultTCP) {
+		ln, err := face.ListenTCP(ctx, a, face.StreamListenerConfig{Accept: n.accept, Logger: n.log})
+		if err != nil {
+			return fmt.Errorf("listeners.tcp %s: %w", a, err)
+		}
+		n.add(ln, ln.URI())
+	}
+	for _, a := range listOr(l.WebSocket, DefaultWebSocket) {
+		ln, err := face.ListenWebSocket(ctx, a, face.WebSocketConfig{Accept: n.accept, Logger: n.log})
+		if err != nil {
+			return fmt.Errorf("listeners.websocket %s: %w", a, err)
+		}
+		n.add(ln, ln.URI())
+	}
+	for _, s := range c.Strategy {
+		sn, _ := strategy.ParseName(s.Strategy)
+		if _, err := n.fw.SetStrategy(ndn.MustParseName(s.Prefix), sn); err != nil {
+			return fmt.Errorf("strategy_choice %s: %w", s.Prefix, err)
+		}
+	}
+	faces := map[string]uint64{}
+	for _, fs := range c.Faces {
+		t, err := n.dial(ctx, fs)
+		if err != nil {
+			n.log.Warn("static face unreachable; skipping it and its routes", "uri", fs.URI, "err", err)
+			continue
+		}
+		cfg := face.Config{}
+		if fs.Persistency == "permanent" {
+			cfg.Persistency = face.PersistencyPermanent
+		}
+		f := n.fw.AddFace(t, cfg)
+		faces[fs.URI] = f.ID()
+		n.log.Info("static face", "face", f.ID(), "uri", fs.URI)
+	}
+	for _, r := range c.Routes {
+		id, ok := faces[r.Face]
+		if !ok {
+			continue
+		}
+		if err := n.fw.AddNextHop(ndn.MustParseName(r.Prefix), id, r.Cost); err != nil {
+			return fmt.Errorf("routes %s: %w", r.Prefix, err)
+		}
+	}
+	return nil
+}
+
+func (n *Node) add(c io.Closer, uri string) {
+	n.listeners = append(n.listeners, c)
+	n.uris = append(n.uris, uri)
+	n.log.Info("listening", "uri", uri)
+}
+
+// dial opens a static face's transport; UDP faces go through a UDP
+// listener of the same address family when there is one, so that the
+// peer sees the forwarder's channel address.
+func (n *Node) dial(ctx context.Context, fs FaceSection) (face.Transport, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	scheme, rest, _ := strings.Cut(fs.URI, "://")
+	switch scheme {
+	case "udp", "udp4", "udp6":
+		if ap, err := netip.ParseAddrPort(rest); err == nil {
+			for _, l := range n.udp {
+				if l.LocalAddr().Addr().Unmap().Is4() == ap.Addr().Unmap().Is4() {
+					t, err := l.Dial(ctx, rest)
+					if errors.Is(err, face.ErrExists) {
+						return t, nil
+					}
+					return t, err
+				}
+			}
+		}
+	}
+	return face.Dial(ctx, fs.URI, face.DialConfig{TCP: face.TCPDialConfig{Permanent: fs.Persistency == "permanent"}})
+}
+
+// Close closes the listeners (removing Unix socket files), then the
+// forwarder and its faces, waiting up to a second for face goroutines.
+func (n *Node) Close() error {
+	var errs []error
+	for _, l := range n.listeners {
+		if err := l.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	faces := n.fw.Faces()
+	n.fw.Close()
+	deadline := time.After(time.Second)
+	for _, f := range faces {
+		select {
+		case <-f.Done():
+		case <-deadline:
+			return errors.Join(append(errs, errors.New("daemon: faces did not close within 1 s"))...)
+		}
+	}
+	return errors.Join(errs...)
+}
