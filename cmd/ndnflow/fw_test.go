@@ -42,7 +42,7 @@ func TestFwBadConfig(t *testing.T) {
 
 type digestSigner struct{}
 
-func (digestSigner) SigType() ndn.SigType        { return ndn.SigDigestSha256 }
+func (digestSigner) SigType() ndn.SigType       { return ndn.SigDigestSha256 }
 func (digestSigner) KeyLocator() ndn.KeyLocator { return ndn.KeyLocator{} }
 func (digestSigner) Sign(p []byte) ([]byte, error) {
 	s := sha256.Sum256(p)
