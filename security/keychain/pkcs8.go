@@ -59,6 +59,10 @@ const PBKDF2Iterations = 100000
 // salt, and AES-256-CBC — the scheme ndn-cxx (through OpenSSL) and NDNts use
 // in a SafeBag.
 func EncryptPKCS8(der []byte, passphrase []byte) ([]byte, error) {
+	return encryptPKCS8(der, passphrase, PBKDF2Iterations)
+}
+
+func encryptPKCS8(der []byte, passphrase []byte, iter int) ([]byte, error) {
 	salt := make([]byte, 16)
 	iv := make([]byte, aes.BlockSize)
 	if _, err := rand.Read(salt); err != nil {
@@ -67,7 +71,7 @@ func EncryptPKCS8(der []byte, passphrase []byte) ([]byte, error) {
 	if _, err := rand.Read(iv); err != nil {
 		return nil, err
 	}
-	key, err := pbkdf2.Key(sha256.New, string(passphrase), salt, PBKDF2Iterations, 32)
+	key, err := pbkdf2.Key(sha256.New, string(passphrase), salt, iter, 32)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +85,7 @@ func EncryptPKCS8(der []byte, passphrase []byte) ([]byte, error) {
 	cipher.NewCBCEncrypter(block, iv).CryptBlocks(out, plain)
 
 	null := asn1.RawValue{Tag: asn1.TagNull}
-	kdfParams, err := asn1.Marshal(pbkdf2Params{Salt: salt, Iter: PBKDF2Iterations,
+	kdfParams, err := asn1.Marshal(pbkdf2Params{Salt: salt, Iter: iter,
 		PRF: pkix.AlgorithmIdentifier{Algorithm: oidHMACWithSHA256(), Parameters: null}})
 	if err != nil {
 		return nil, err
