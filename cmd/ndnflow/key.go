@@ -131,9 +131,11 @@ func newKeyListCmd(open openKeychain) *cobra.Command {
 				if k.Equal(def) {
 					mark = "*"
 				}
-				typ := "?"
+				typ := ""
 				if pk, err := kc.Key(k); err == nil {
 					typ = pk.Type().String()
+				} else {
+					typ = "(unreadable: " + err.Error() + ")"
 				}
 				fmt.Fprintf(out, "%s %s  %s\n", mark, k, typ)
 				for _, c := range certs {

@@ -91,6 +91,11 @@ func TestKeyErrors(t *testing.T) {
 	if code, _, errOut := keyRun(t, dir, "import", junk); code != 1 || !strings.Contains(errOut, "corrupt") {
 		t.Errorf("import junk: exit %d, %q", code, errOut)
 	}
+	keys, _ := filepath.Glob(filepath.Join(dir, "keys", "*.key"))
+	os.WriteFile(keys[0], []byte("garbage"), 0o600)
+	if code, out, _ := keyRun(t, dir, "list"); code != 0 || !strings.Contains(out, "unreadable: keychain: corrupt file") {
+		t.Errorf("list with a corrupt key: exit %d, %q", code, out)
+	}
 	files, _ := filepath.Glob(filepath.Join(dir, "certs", "*.cert"))
 	os.WriteFile(files[0], []byte{0x06, 0x01, 0x00}, 0o644)
 	if code, _, errOut := keyRun(t, dir, "list"); code != 1 || !strings.Contains(errOut, "corrupt file") || !strings.Contains(errOut, files[0]) {
