@@ -13,8 +13,6 @@ type CsEntry struct {
 	prev, next *CsEntry // LRU list
 	wire       []byte   // owned copy from the table's buffer classes
 	freshUntil int64
-	digest     [32]byte
-	hasDigest  bool
 	// Unsolicited marks Data admitted by the unsolicited-Data policy.
 	Unsolicited bool
 	// referrers are nodes whose indirect link points here.
@@ -31,32 +29,38 @@ func (c *CsEntry) Name() ndn.Name { return c.node.name }
 // FreshUntil returns the time (ns) until which the Data is fresh.
 func (c *CsEntry) FreshUntil() int64 { return c.freshUntil }
 
-// Digest returns the implicit digest of the Data, computing it once.
-func (c *CsEntry) Digest() [32]byte {
-	if !c.hasDigest {
-		c.digest = sha256.Sum256(c.wire)
-		c.hasDigest = true
-	}
-	return c.digest
-}
+// Digest returns the implicit digest of the Data. It is computed on each
+// call (implicit-digest Interests are rare; caching it would cost 33 bytes
+// per entry).
+func (c *CsEntry) Digest() [32]byte { return sha256.Sum256(c.wire) }
 
-// buffer size classes: 256 B … 16 KiB.
+// Data buffers come in size classes that waste at most 1/8 of a buffer
+// above 1 KiB (multiples of 64 B below): class sizes are m<<shift with
+// m in 9..16, so a 1 GiB CS of 8 KB Data costs about 1.06 GiB of buffers.
 const (
-	minClassShift = 8
-	numClasses    = 7
-	maxFreeBufs   = 4096
+	numClasses  = 56
+	maxFreeBufs = 4096
 )
 
-func classOf(n int) int {
-	if n <= 1<<minClassShift {
-		return 0
+// classOf returns the class index and size for n bytes; ok is false for
+// sizes beyond the classes (allocated exactly, not recycled).
+func classOf(n int) (idx, size int, ok bool) {
+	if n <= 1024 {
+		idx = max((n+63)/64, 1)
+		return idx, idx * 64, true
 	}
-	return bits.Len(uint(n-1)) - minClassShift
+	shift := bits.Len(uint(n-1)) - 4
+	m := (n-1)>>shift + 1
+	idx = 16 + (shift-7)*8 + (m - 8)
+	if idx >= numClasses {
+		return 0, n, false
+	}
+	return idx, m << shift, true
 }
 
 func (t *Table) getBuf(n int) []byte {
-	c := classOf(n)
-	if c >= numClasses {
+	c, size, ok := classOf(n)
+	if !ok {
 		return make([]byte, n)
 	}
 	if k := len(t.bufFree[c]); k > 0 {
@@ -64,12 +68,12 @@ func (t *Table) getBuf(n int) []byte {
 		t.bufFree[c] = t.bufFree[c][:k-1]
 		return b[:n]
 	}
-	return make([]byte, n, 1<<(c+minClassShift))
+	return make([]byte, n, size)
 }
 
 func (t *Table) putBuf(b []byte) {
-	c := classOf(cap(b))
-	if cap(b) != 1<<(c+minClassShift) || c >= numClasses || len(t.bufFree[c]) >= maxFreeBufs {
+	c, size, ok := classOf(cap(b))
+	if !ok || size != cap(b) || len(t.bufFree[c]) >= maxFreeBufs {
 		return
 	}
 	t.bufFree[c] = append(t.bufFree[c], b[:0])
@@ -129,7 +133,7 @@ func (t *Table) removeCs(c *CsEntry) {
 	t.counters.CsEntries--
 	t.counters.CsBytes -= int64(len(c.wire))
 	t.putBuf(c.wire)
-	c.wire, c.node, c.hasDigest, c.Unsolicited = nil, nil, false, false
+	c.wire, c.node, c.Unsolicited = nil, nil, false
 	t.csFree = append(t.csFree, c)
 	t.release(n)
 }
@@ -166,7 +170,6 @@ func (t *Table) InsertCs(d *ndn.Data, h uint64, now int64, unsolicited bool) *Cs
 	}
 	c.wire = append(t.getBuf(len(wire))[:0], wire...)
 	c.freshUntil = now + int64(d.Freshness)
-	c.hasDigest = false
 	c.Unsolicited = unsolicited
 	t.pushLRU(c)
 	t.counters.CsEntries++

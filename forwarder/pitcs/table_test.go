@@ -208,3 +208,20 @@ func BenchmarkPitInsertRemove(b *testing.B) {
 		tb.RemovePit(e)
 	}
 }
+
+func TestBufferClasses(t *testing.T) {
+	prev := 0
+	for n := 1; n <= 9000; n++ {
+		idx, size, ok := pitcs.ClassOf(n)
+		if !ok || size < n || (n > 1024 && size > n+n/8+1) || idx <= 0 || idx >= pitcs.NumClasses {
+			t.Fatalf("classOf(%d) = %d %d %v", n, idx, size, ok)
+		}
+		if i2, s2, _ := pitcs.ClassOf(size); i2 != idx || s2 != size {
+			t.Fatalf("class of size %d is %d/%d, want %d", size, i2, s2, idx)
+		}
+		if idx < prev {
+			t.Fatalf("classes not monotonic at %d", n)
+		}
+		prev = idx
+	}
+}

@@ -1,0 +1,6 @@
+package pitcs
+
+// Exported for tests.
+var ClassOf = classOf
+
+const NumClasses = numClasses
