@@ -162,3 +162,62 @@ func TestEthernet(t *testing.T) {
 		})
 	}
 }
+
+func TestUDPMulticast(t *testing.T) {
+	p := newNetnsPair(t)
+	// IPv6 multicast needs a usable (non-tentative) link-local source address.
+	for _, ns := range []string{p.nsA, p.nsB} {
+		for i := 0; i < 100; i++ {
+			out, _ := exec.Command("ip", "-n", ns, "-6", "addr").CombinedOutput()
+			if !bytes.Contains(out, []byte("tentative")) {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	for _, tt := range []struct {
+		name  string
+		group string
+		mtu   int
+	}{
+		{"ipv4", face.DefaultUDP4MulticastGroup, 1472},
+		{"ipv6", face.DefaultUDP6MulticastGroup, 1452},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var ta, tb face.Transport
+			var err error
+			inNetns(t, p.nsA, func() { ta, err = face.NewUDPMulticast(face.UDPMulticastConfig{Interface: p.ifA, Group: tt.group}) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			inNetns(t, p.nsB, func() { tb, err = face.NewUDPMulticast(face.UDPMulticastConfig{Interface: p.ifB, Group: tt.group}) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info := ta.Info(); info.LinkType != face.LinkMultiAccess || info.MTU != tt.mtu {
+				t.Errorf("info %+v", info)
+			}
+			fa, fb, ra, rb := facePair(t, ta, tb, face.Config{}, face.Config{})
+			var want [][]byte
+			for i, size := range roundTripSizes {
+				d := facetest.DataOfSize(fmt.Sprintf("/mc/%d", i), size)
+				want = append(want, d)
+				fa.Send(&ndn.LpPacket{Fragment: d})
+			}
+			got := rb.Wait(len(want), 10*time.Second)
+			if len(got) != len(want) {
+				t.Fatalf("received %d of %d: rx %v tx %v", len(got), len(want), counters(fb), counters(fa))
+			}
+			for i := range want {
+				if !bytes.Equal(got[i].Wire, want[i]) {
+					t.Errorf("packet %d differs", i)
+				}
+			}
+			in := facetest.Interest("/mc/back", 1, -1)
+			fb.Send(&ndn.LpPacket{Fragment: in})
+			if back := ra.Wait(1, 5*time.Second); len(back) != 1 || !bytes.Equal(back[0].Wire, in) {
+				t.Errorf("reverse direction: %v", back)
+			}
+		})
+	}
+}
