@@ -186,4 +186,44 @@ func TestNDNtsInterop(t *testing.T) {
 			}
 		}
 	})
+	t.Run("signed Interests both ways", func(t *testing.T) {
+		for _, alg := range []string{"ed25519", "ecdsa"} {
+			r := ndnts(t, "isign", map[string]string{"alg": alg, "name": "/ndnts/cmd/" + alg})
+			c, err := cert.Decode(hexField(t, r, "cert"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := decodeInterest(t, hexField(t, r, "interest"))
+			s, err := security.VerifyInterest(i, c.PublicKey)
+			if err != nil {
+				t.Fatalf("%s: NDNts signed Interest: %v", alg, err)
+			}
+			if s.Format != security.FormatV03 || !s.SigInfo.HasTime || len(s.SigInfo.Nonce) == 0 || !s.SigInfo.HasSeqNum {
+				t.Errorf("%s: NDNts SigInfo %+v", alg, s.SigInfo)
+			}
+			rc := security.NewReplayChecker(security.ReplayOptions{})
+			if err := rc.Check(&s.SigInfo); err != nil {
+				t.Errorf("%s: replay check of a fresh NDNts Interest: %v", alg, err)
+			}
+		}
+		for _, kt := range []security.KeyType{security.KeyEd25519, security.KeyECDSA, security.KeyRSA} {
+			k, err := security.GenerateKey(kt, security.NewKeyName(ndn.MustParseName("/ndnflow/cmd")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := cert.SelfSign(k, cert.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := ndn.Interest{Name: ndn.MustParseName("/ndnflow/cmd/x"), AppParams: []byte("p"), HasAppParams: true}
+			w, err := security.SignInterest(&i, k, security.InterestSignOptions{SeqNum: 1, HasSeqNum: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := ndnts(t, "iverify", map[string]string{"cert": hex.EncodeToString(c.Wire()), "interest": hex.EncodeToString(w)})
+			if r["ok"] != true {
+				t.Errorf("%v: NDNts rejects our signed Interest: %v", kt, r["error"])
+			}
+		}
+	})
 }

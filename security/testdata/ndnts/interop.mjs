@@ -5,13 +5,15 @@
 //   verify    {cert, data}              -> {ok, error?}   NDNts verifies our Data with our certificate
 //   bag-make  {alg, name, passphrase}   -> {safebag}      NDNts exports a SafeBag
 //   bag-sign  {safebag, passphrase, name} -> {data}       NDNts imports our SafeBag and signs a Data with it
+//   isign     {alg, name}               -> {cert, interest} NDNts signs a v0.3 Interest (nonce, time, seq)
+//   iverify   {cert, interest}          -> {ok, error?}   NDNts verifies our signed Interest and its policy
 import "./polyfill.mjs";
 
 import { generateKeyPairSync } from "node:crypto";
 
 import { Certificate, CertNaming, createVerifier, ECDSA, Ed25519, generateSigningKey, RSA, SigningAlgorithmListFull } from "@ndn/keychain";
 import { SafeBag } from "@ndn/ndnsec";
-import { Data } from "@ndn/packet";
+import { Data, Interest, SignedInterestPolicy } from "@ndn/packet";
 import { Decoder, Encoder } from "@ndn/tlv";
 
 const ALGOS = { ed25519: Ed25519, ecdsa: ECDSA, rsa: RSA };
@@ -79,6 +81,28 @@ const commands = {
     const identity = CertNaming.toSubjectName(bag.certificate.name);
     return { data: await signData(pvt, identity.toString()) };
   },
+};
+
+const interestPolicy = () => new SignedInterestPolicy(
+  SignedInterestPolicy.Nonce(), SignedInterestPolicy.Time(), SignedInterestPolicy.SeqNum());
+
+commands.isign = async ({ alg, name }) => {
+  const [pvt, pub] = await generateSigningKey(name, algo(alg));
+  const cert = await Certificate.selfSign({ privateKey: pvt, publicKey: pub });
+  const interest = new Interest(`${name}/cmd`, new TextEncoder().encode("params"));
+  await interestPolicy().makeSigner(pvt).sign(interest);
+  return { cert: hex(Encoder.encode(cert.data)), interest: hex(Encoder.encode(interest)) };
+};
+
+commands.iverify = async ({ cert, interest }) => {
+  const c = Certificate.fromData(decodeData(cert));
+  const v = interestPolicy().makeVerifier(await createVerifier(c, { algoList: SigningAlgorithmListFull }));
+  try {
+    await v.verify(new Decoder(unhex(interest)).decode(Interest));
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: String(err) };
+  }
 };
 
 const cmd = commands[process.argv[2]];
