@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -225,5 +226,23 @@ func TestConnectURI(t *testing.T) {
 	_, err := app.Connect(context.Background(), "unix://"+filepath.Join(t.TempDir(), "none.sock"), app.Options{})
 	if err == nil {
 		t.Error("connecting to a missing socket succeeded")
+	}
+}
+
+// TestRegisterNoManagement connects to a forwarder that has no route to
+// /localhost/nfd: Serve fails with ErrRegister and says why.
+func TestRegisterNoManagement(t *testing.T) {
+	fwd := newFwd(t)
+	c, err := app.Connect(context.Background(), "mem", app.Options{
+		Dial:          func(context.Context) (face.Transport, error) { return fwd.ConnectMem(apptest.LinkOptions{}), nil },
+		CommandPrefix: ndn.MustParseName("/localhost/nomgmt"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/p"), echoHandler("x"), app.ServeOptions{})
+	if !errors.Is(err, app.ErrRegister) || !strings.Contains(err.Error(), "rib/register /p") {
+		t.Fatalf("err %v, want ErrRegister naming rib/register /p", err)
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,20 +46,28 @@ func (c *Client) signCommand(in *ndn.Interest) error {
 }
 
 // command sends a signed management command and checks its ControlResponse.
-func (c *Client) command(ctx context.Context, verb string, in *ndn.Interest) error {
+func (c *Client) command(ctx context.Context, verb string, prefix ndn.Name, in *ndn.Interest) error {
 	if err := c.signCommand(in); err != nil {
 		return err
 	}
 	d, err := c.Express(ctx, in, ExpressOptions{Retries: 2})
-	if err != nil {
-		return fmt.Errorf("app: %s: %w", verb, err)
+	var ne *NackError
+	switch {
+	case errors.As(err, &ne):
+		// The command name is long and unreadable: name the command.
+		return fmt.Errorf("%w: %s %s: the forwarder answered Nack %s (does it serve %s?)",
+			ErrRegister, verb, prefix, ne.Reason, in.Name.Prefix(2))
+	case errors.Is(err, ErrTimeout):
+		return fmt.Errorf("%w: %s %s: no answer from the forwarder's management (%s)", ErrRegister, verb, prefix, in.Name.Prefix(2))
+	case err != nil:
+		return fmt.Errorf("%w: %s %s: %w", ErrRegister, verb, prefix, err)
 	}
 	var resp mgmt.ControlResponse
 	if err := resp.Decode(d.Content); err != nil {
 		return fmt.Errorf("app: %s: bad ControlResponse: %w", verb, err)
 	}
 	if !resp.OK() {
-		return &CommandError{Command: verb, Code: uint64(resp.Code), Text: resp.Text}
+		return &CommandError{Command: verb + " " + prefix.String(), Code: uint64(resp.Code), Text: resp.Text}
 	}
 	return nil
 }
@@ -78,7 +87,7 @@ func (c *Client) register(ctx context.Context, p *Producer) error {
 		Flags: mgmt.RouteChildInherit, HasFlags: true,
 	}
 	in := &ndn.Interest{Name: mgmt.CommandName(c.commandPrefix(), mgmt.RibRegister, cp)}
-	return c.command(ctx, "rib/register", in)
+	return c.command(ctx, "rib/register", p.prefix, in)
 }
 
 // unregister removes the route registered for p.
@@ -88,7 +97,7 @@ func (c *Client) unregister(ctx context.Context, p *Producer) error {
 		cp.Origin, cp.HasOrigin = mgmt.RouteOrigin(p.opts.Origin), true
 	}
 	in := &ndn.Interest{Name: mgmt.CommandName(c.commandPrefix(), mgmt.RibUnregister, cp)}
-	return c.command(ctx, "rib/unregister", in)
+	return c.command(ctx, "rib/unregister", p.prefix, in)
 }
 
 // announce sends rib/announce with a Prefix Announcement Data
@@ -105,5 +114,5 @@ func (c *Client) announce(ctx context.Context, p *Producer) error {
 		Name:      mgmt.CommandName(c.commandPrefix(), mgmt.RibAnnounce, nil),
 		AppParams: paWire, HasAppParams: true,
 	}
-	return c.command(ctx, "rib/announce", in)
+	return c.command(ctx, "rib/announce", p.prefix, in)
 }
