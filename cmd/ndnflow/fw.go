@@ -21,7 +21,8 @@ func newFwCmd() *cobra.Command {
 Without --config it uses the defaults: a Unix socket at /run/nfd/nfd.sock,
 UDP on 0.0.0.0:6363, TCP on :6363 and WebSocket on :9696, multicast and
 Ethernet off, no static faces or routes. Every configuration key and its
-default is described in docs/config.md; ndnflow.sample.yaml is an example.
+default is described in docs/config.md; docs/ndnflow.sample.yaml is an
+example.
 
 The listener flags override the file: each may be repeated, a flag replaces
 that kind's list from the file or the defaults, and an empty value

@@ -1,0 +1,45 @@
+package daemon
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSampleConfigParses(t *testing.T) {
+	c, err := Load("../../docs/ndnflow.sample.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Faces) != 2 || len(c.Routes) != 2 || len(c.Strategy) != 2 || *c.Tables.CsMaxPackets != 65536 {
+		t.Errorf("sample config decoded as %+v", c)
+	}
+	fc := c.ForwarderConfig()
+	if fc.CsCapacity != 65536 || fc.CsNoAdmit || fc.CsNoServe || fc.DeadNonceLifetime.Seconds() != 6 {
+		t.Errorf("forwarder config %+v", fc)
+	}
+}
+
+func TestEmptyConfigUsesDefaults(t *testing.T) {
+	c, err := Parse(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := listOr(c.Listeners.UDP, DefaultUDP); len(got) != 1 || got[0] != "0.0.0.0:6363" {
+		t.Errorf("default UDP %v", got)
+	}
+	c, _ = Parse([]byte("listeners:\n  websocket: []\n  tcp: ['']\n"))
+	if len(listOr(c.Listeners.WebSocket, DefaultWebSocket)) != 0 || len(listOr(c.Listeners.TCP, DefaultTCP)) != 0 {
+		t.Error("empty listener lists did not disable")
+	}
+	c, _ = Parse([]byte("tables:\n  cs_max_packets: 0\n"))
+	if c.ForwarderConfig().CsCapacity >= 0 {
+		t.Error("cs_max_packets 0 should disable the CS")
+	}
+}
+
+func TestUnknownKeyNamed(t *testing.T) {
+	_, err := Parse([]byte("tables:\n  pit_max: 3\n"))
+	if err == nil || !strings.Contains(err.Error(), "pit_max") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("err = %v", err)
+	}
+}
