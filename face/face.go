@@ -318,19 +318,30 @@ func (f *Face) RoutineReceive() {
 	batch := make([]*RxPacket, 0, bs)
 	er, multi := f.t.(EndpointReader)
 	from := make([]Endpoint, bs)
-	for i := range slots {
-		slots[i] = f.pool.getRx()
+	// A transport that exchanges buffers gets nil entries, so that an idle
+	// face holds no buffers; otherwise every slot keeps a packet ready.
+	_, exch := f.t.(BufferExchanger)
+	if !exch {
+		for i := range slots {
+			slots[i] = f.pool.getRx()
+		}
 	}
 	defer func() {
 		for _, p := range slots {
-			p.Release()
+			if p != nil {
+				p.Release()
+			}
 		}
 		f.rx.reasm.clear()
 	}()
 	var cb counterBatch
 	for {
 		for i, p := range slots {
-			bufs[i] = p.buf
+			if exch {
+				bufs[i] = nil
+			} else {
+				bufs[i] = p.buf
+			}
 		}
 		var n int
 		var err error
@@ -341,22 +352,35 @@ func (f *Face) RoutineReceive() {
 		}
 		now := f.now()
 		for i := range n {
-			p := slots[i]
-			p.buf = bufs[i]
+			var p *RxPacket
+			if exch {
+				p = f.pool.getRx()
+				f.pool.Put(p.buf)
+				p.buf, bufs[i] = bufs[i], nil
+			} else {
+				p = slots[i]
+				p.buf = bufs[i]
+			}
 			if sizes[i] <= 0 || sizes[i] > len(p.buf) {
 				f.ctr.DropMalformedLp.Add(1)
+				if exch {
+					p.Release()
+				}
 				continue
 			}
 			cb.frames++
 			cb.fbytes += uint64(sizes[i])
 			out := f.rx.receive(p, p.buf[:sizes[i]], from[i], now)
+			if out != p && exch {
+				p.Release()
+			}
 			if out == nil {
 				continue
 			}
 			out.Face = f
 			cb.add(out.Kind, len(out.Lp.Fragment))
 			batch = append(batch, out)
-			if out == p {
+			if out == p && !exch {
 				slots[i] = f.pool.getRx()
 			}
 		}

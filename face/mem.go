@@ -70,7 +70,11 @@ func newMemEnd(cfg MemPairConfig, info TransportInfo) *memEnd {
 }
 
 func (t *memEnd) Info() TransportInfo { return t.info }
-func (t *memEnd) BatchSize() int      { return memBatch }
+
+// ExchangesBuffers marks the transport as a BufferExchanger.
+func (t *memEnd) ExchangesBuffers() {}
+
+func (t *memEnd) BatchSize() int { return memBatch }
 
 func signal(c chan struct{}) {
 	select {

@@ -11,7 +11,7 @@ import (
 
 // streamReadBufferSize is the size of a stream transport's read buffer; one
 // read system call fills as much of it as the socket has.
-const streamReadBufferSize = 256 << 10
+const streamReadBufferSize = 128 << 10
 
 // Outer TLV-TYPEs of frames (ndn-protocols.md §1.4, §3.1).
 const (

@@ -153,3 +153,11 @@ type Endpoint struct {
 	Addr [16]byte
 	Port uint16
 }
+
+// BufferExchanger is implemented by transports whose Read always exchanges
+// buffers (the UDP listener's per-peer transports, the in-memory pair). A
+// caller may then pass nil entries in bufs, so that an idle face holds no
+// receive buffers; Read sets every bufs[i] it fills.
+type BufferExchanger interface {
+	ExchangesBuffers()
+}

@@ -385,7 +385,7 @@ func (l *UDPListener) lookup(remote netip.AddrPort) *udpTransport {
 	}
 	t, created := l.add(remote, true)
 	if created {
-		l.cfg.Accept(t)
+		l.cfg.Accept(udpPeer{t})
 	}
 	return t
 }
@@ -439,10 +439,19 @@ func (l *UDPListener) Dial(ctx context.Context, remote string) (Transport, error
 		return nil, ErrClosed
 	}
 	if !created {
-		return t, ErrExists
+		return udpPeer{t}, ErrExists
 	}
-	return t, nil
+	return udpPeer{t}, nil
 }
+
+// udpPeer is the Transport a UDPListener hands out for one remote endpoint:
+// its Read exchanges the listener's buffers for the caller's.
+type udpPeer struct{ *udpTransport }
+
+var _ BufferExchanger = udpPeer{}
+
+// ExchangesBuffers marks the transport as a BufferExchanger.
+func (udpPeer) ExchangesBuffers() {}
 
 // Close closes the socket and every transport of the listener, and waits for
 // the receive goroutine to exit.
@@ -487,7 +496,8 @@ type udpTransport struct {
 var _ Transport = (*udpTransport)(nil)
 
 func (t *udpTransport) Info() TransportInfo { return t.info }
-func (t *udpTransport) BatchSize() int      { return udpBatch }
+
+func (t *udpTransport) BatchSize() int { return udpBatch }
 
 func (t *udpTransport) isClosed() bool {
 	select {
