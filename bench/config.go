@@ -32,6 +32,7 @@ type Config struct {
 	// and then the target in the same run and reports efficiency.
 	Scenario string
 	// Target is "internal" (start `ndnflow fw` as a child process, default),
+	// "inproc" (ndnflow's forwarder inside this process),
 	// "relay" (the zero-processing relay alone), or the FaceUri of a running
 	// NFD-compatible forwarder (unix:///run/nfd/nfd.sock, udp://host:port,
 	// tcp://host:port).
@@ -70,6 +71,10 @@ type Config struct {
 	StallTimeout time.Duration
 	// Repeat is the number of runs; default 1.
 	Repeat int
+	// CSCapacity is the content store capacity in packets of the internal
+	// and inproc forwarders: 0 keeps the forwarder's default, a negative
+	// value turns the CS off.
+	CSCapacity int
 	// FwArgs are extra arguments for `ndnflow fw` (internal target).
 	FwArgs []string
 	// Spawn builds the command of a child process that runs the ndnflow
@@ -153,7 +158,7 @@ func (c *Config) Validate() error {
 		return bad("--transport %q: want unix, udp, tcp or memory", c.Transport)
 	}
 	switch c.Target {
-	case TargetInternal, TargetRelay:
+	case TargetInternal, TargetRelay, TargetInproc:
 	default:
 		ep, err := parseEndpoint(c.Target)
 		if err != nil {
@@ -163,8 +168,8 @@ func (c *Config) Validate() error {
 			return bad("--transport %s contradicts --target %s", c.Transport, c.Target)
 		}
 	}
-	if c.Transport == "memory" && c.Target != TargetRelay {
-		return bad("--transport memory needs the in-process forwarder, which is not available yet; use --target relay")
+	if c.Transport == "memory" && c.Target != TargetRelay && c.Target != TargetInproc {
+		return bad("--transport memory needs --target inproc or relay")
 	}
 	if c.Target == TargetRelay && c.Scenario == ScenarioRelay {
 		return bad("the relay scenario compares a forwarder target with the relay; --target relay makes no sense there")
@@ -211,6 +216,8 @@ func (c *Config) label(target string) string {
 		return c.Label
 	case target == TargetInternal:
 		return "ndnflow"
+	case target == TargetInproc:
+		return "ndnflow-inproc"
 	}
 	return target
 }

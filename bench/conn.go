@@ -32,13 +32,24 @@ func isCtrl(nameV []byte) bool {
 // goroutine is started at once, so control replies (registration, relay
 // hello) arrive through the same loop as traffic.
 type conn struct {
-	t    face.Transport
-	pool *face.Pool
-	ctrl chan []byte // copies of control Data, dropped when full
-	done chan struct{}
-	err  error // why the reader stopped; set before done closes
+	t      face.Transport
+	faceID uint64 // the target's FaceId of this connection, when known (inproc)
+	pool   *face.Pool
+	ctrl   chan []byte // copies of control Data, dropped when full
+	done   chan struct{}
+	err    error // why the reader stopped; set before done closes
 
 	closeOnce sync.Once
+	// wmu serializes writes: a transport takes one writer at a time, and
+	// registration, hellos and traffic may overlap.
+	wmu sync.Mutex
+}
+
+// write sends frames on the transport; safe for concurrent use.
+func (c *conn) write(frames [][]byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.t.Write(frames)
 }
 
 func newConn(t face.Transport, pool *face.Pool) *conn {

@@ -277,7 +277,7 @@ func (k *consumer) routineWrite(ctx context.Context) error {
 			}
 			k.credits.Add(-int64(built))
 			k.stats.interests.Add(uint64(built))
-			if err := k.c.t.Write(frames[:built]); err != nil {
+			if err := k.c.write(frames[:built]); err != nil {
 				return err
 			}
 		}

@@ -48,7 +48,7 @@ func (p *producer) handle(bufs [][]byte, sizes []int, n int) {
 		return
 	}
 	p.served.Add(uint64(len(frames)))
-	if err := p.c.t.Write(frames); err != nil {
+	if err := p.c.write(frames); err != nil {
 		p.failed.CompareAndSwap(nil, &err)
 		p.c.close()
 	}

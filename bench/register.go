@@ -48,7 +48,7 @@ func registerVia(ctx context.Context, c *conn, mgmtPrefix ndn.Name, prefixes []n
 			sent++
 		}
 		if len(batch) > 0 {
-			if err := c.t.Write(batch); err != nil {
+			if err := c.write(batch); err != nil {
 				return fmt.Errorf("%w: %v", ErrTargetDied, err)
 			}
 		}
@@ -106,7 +106,7 @@ func relayHello(ctx context.Context, c *conn, pair uint64, role byte, timeout ti
 	}
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		if err := c.t.Write([][]byte{w}); err != nil {
+		if err := c.write([][]byte{w}); err != nil {
 			return fmt.Errorf("%w: %v", ErrTargetDied, err)
 		}
 		_, err := c.awaitCtrl(ctx, 200*time.Millisecond)

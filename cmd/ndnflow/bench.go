@@ -123,7 +123,7 @@ func newBenchScenarioCmd(scenario, short string) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&cfg.Target, "target", bench.TargetInternal, "forwarder under test: internal (start ndnflow fw), relay (the zero-processing relay) or a FaceUri such as unix:///run/nfd/nfd.sock")
+	f.StringVar(&cfg.Target, "target", bench.TargetInternal, "forwarder under test: internal (start ndnflow fw), inproc (ndnflow's forwarder in this process), relay (the zero-processing relay) or a FaceUri such as unix:///run/nfd/nfd.sock")
 	f.StringVar(&cfg.Label, "label", "", "name of the target in tables and plots (default ndnflow for internal, else the URI)")
 	f.StringVar(&transport, "transport", "unix", "unix, udp, tcp or memory (default: the scheme of a URI --target)")
 	f.IntVar(&cfg.Flows, "flows", 1, "consumer/producer pairs")
@@ -142,6 +142,7 @@ func newBenchScenarioCmd(scenario, short string) *cobra.Command {
 	f.DurationVar(&cfg.Timeout, "timeout", time.Second, "an Interest unanswered for this long is lost (fetch: sent again)")
 	f.DurationVar(&cfg.StallTimeout, "stall-timeout", 5*time.Second, "end the run with an error when no Data arrives for this long")
 	f.IntVar(&cfg.Repeat, "repeat", 1, "runs; with more than one, a summary (median, min, max) follows")
+	f.IntVar(&cfg.CSCapacity, "cs-capacity", 0, "content store capacity (packets) of the internal/inproc forwarder: 0 its default, -1 off")
 	f.StringArrayVar(&cfg.FwArgs, "fw-arg", nil, "extra argument for ndnflow fw with --target internal (repeatable)")
 	f.BoolVar(&jsonOut, "json", false, "print one JSON object per run instead of the table")
 	f.StringVar(&jsonFile, "json-out", "", "also append the JSON lines to this file")
