@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -181,7 +182,11 @@ func (c *Client) dispatchInterest(pkt *Packet) {
 		return
 	}
 	p.Served.Add(1)
-	if p.idle.Load() == 0 && int(p.workers.Load()) < p.opts.Concurrency {
+	// Start another worker when none is idle, eagerly up to GOMAXPROCS
+	// (CPU-bound handlers gain nothing beyond), then only when the queue
+	// grows (blocking handlers): fewer workers reorder replies less.
+	if w := int(p.workers.Load()); p.idle.Load() == 0 && w < p.opts.Concurrency &&
+		(w < runtime.GOMAXPROCS(0) || len(p.queue) >= 4*w) {
 		p.workers.Add(1)
 		p.idle.Add(1)
 		p.wg.Add(1)

@@ -379,6 +379,13 @@ func (f *fetcher) reorderWindow() time.Duration {
 	return min(srtt+srtt/4*f.reoMult+time.Millisecond, f.rtt.RTO())
 }
 
+// spurious records a needless retransmission and widens the reorder
+// window (RFC 8985 §6.2 grows it on DSACKs the same way).
+func (f *fetcher) spurious() {
+	f.res.Spurious++
+	f.reoMult = min(2*f.reoMult, 256)
+}
+
 // identify returns the segment number of a packet and whether its token's
 // transmission id is known.
 func (f *fetcher) identify(p *app.Packet) (seg uint64, tx uint32, tokened, ok bool) {
@@ -412,7 +419,12 @@ func (f *fetcher) identify(p *app.Packet) (seg uint64, tx uint32, tokened, ok bo
 func (f *fetcher) onPacket(p *app.Packet, now time.Duration) error {
 	seg, tx, tokened, ok := f.identify(p)
 	if !ok || seg < f.base || seg >= f.next {
-		if ok {
+		if ok && seg < f.base {
+			// Already written: only a needless retransmission (reordering
+			// taken for loss) makes a second answer.
+			f.res.Duplicates++
+			f.spurious()
+		} else if ok {
 			f.res.Duplicates++
 		} else {
 			f.res.Ignored++
@@ -445,6 +457,11 @@ func (f *fetcher) onPacket(p *app.Packet, now time.Duration) error {
 	}
 	if s.state == stReceived || s.state == stFree {
 		f.res.Duplicates++
+		if s.state == stReceived && s.retx > 0 {
+			// Both transmissions were answered: the retransmission was
+			// needless (reordering, not loss).
+			f.spurious()
+		}
 		p.Release()
 		return nil
 	}
@@ -457,10 +474,8 @@ func (f *fetcher) onPacket(p *app.Packet, now time.Duration) error {
 		f.rtt.AddSample(now - s.sentAt)
 	}
 	if tokened && !current && s.retx > 0 {
-		// An earlier transmission was answered after all: the
-		// retransmission was spurious; tolerate more reordering.
-		f.res.Spurious++
-		f.reoMult = min(2*f.reoMult, 256)
+		// An earlier transmission was answered after all.
+		f.spurious()
 	}
 	if p.CongestionMark > 0 {
 		f.res.CongestionMarks++
