@@ -43,3 +43,15 @@ func TestUnknownKeyNamed(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("tables:\n  cs_max_packets: 10\nlisteners:\n  udp: []\n"))
+	f.Add([]byte("routes:\n  - prefix: /a\n    face: x\nfaces:\n  - uri: x\n"))
+	f.Add([]byte("strategy_choice:\n  - prefix: /a\n    strategy: asf/v=5/max-timeouts~2\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := Parse(b)
+		if err == nil {
+			c.ForwarderConfig()
+		}
+	})
+}
