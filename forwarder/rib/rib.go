@@ -1,0 +1,423 @@
+// Package rib is the Routing Information Base: routes per (prefix, face,
+// origin) with a cost, flags and an optional expiry, from which it computes
+// the FIB exactly as NFD's RIB manager does (ndn-protocols.md §5.2):
+//
+//   - a RIB entry's own routes are all installed, the lowest cost winning
+//     when several origins route to the same face;
+//   - unless one of the entry's own routes has CAPTURE, routes with
+//     CHILD_INHERIT of its ancestors are added for faces the entry has no
+//     own route to, the nearest ancestor winning; the walk up stops after
+//     an ancestor that has CAPTURE;
+//   - a prefix without any next hop has no FIB entry.
+//
+// The RIB only changes the FIB next hops it installed itself, through the
+// FIB interface, so next hops added directly (fib/add-nexthop, static
+// routes given to the forwarder) are left alone unless the RIB later
+// installs the same (prefix, face).
+//
+// A RIB is safe for concurrent use. Routes with an expiry are removed by one
+// timer goroutine; Close stops it.
+package rib
+
+import (
+	"errors"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ndnflow/ndnflow/ndn"
+)
+
+// Route flags, as in NFD (ndn-protocols.md §4.2).
+const (
+	ChildInherit uint64 = 1
+	Capture      uint64 = 2
+)
+
+// MaxDepth is the longest prefix, in components, the RIB accepts (NFD's
+// FIB and name-tree depth limit).
+const MaxDepth = 32
+
+// ErrTooDeep means a prefix has more than MaxDepth components (NFD answers
+// 414).
+var ErrTooDeep = errors.New("rib: prefix longer than 32 components")
+
+// FIB is what the RIB needs of the forwarder: *forwarder.Forwarder
+// implements it. AddNextHop fails when the face does not exist; the RIB then
+// drops that face's routes.
+type FIB interface {
+	AddNextHop(prefix ndn.Name, faceID, cost uint64) error
+	RemoveNextHop(prefix ndn.Name, faceID uint64) bool
+}
+
+// Route is one route of a RIB entry.
+type Route struct {
+	FaceID uint64
+	Origin uint16
+	Cost   uint64
+	// Flags holds ChildInherit and Capture.
+	Flags uint64
+	// Expires is when the route is removed; zero means never.
+	Expires time.Time
+}
+
+// Entry is a RIB entry for listing: a prefix and its routes, sorted by
+// FaceId then Origin.
+type Entry struct {
+	Name   ndn.Name
+	Routes []Route
+}
+
+// Options configure a RIB. The zero value is usable except for FIB.
+type Options struct {
+	// FIB receives the computed next hops. Required.
+	FIB FIB
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+type routeKey struct {
+	face   uint64
+	origin uint16
+}
+
+type entry struct {
+	name   ndn.Name
+	routes map[routeKey]Route
+}
+
+func (e *entry) hasCapture() bool {
+	for _, r := range e.routes {
+		if r.Flags&Capture != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// RIB is the routing information base. See the package doc.
+type RIB struct {
+	opts Options
+	log  *slog.Logger
+
+	mu sync.Mutex // protects everything below
+	// entries is keyed by the Name TLV-VALUE.
+	entries map[string]*entry
+	// installed is what the RIB put in the FIB: prefix key → face → cost.
+	installed map[string]map[uint64]uint64
+	names     map[string]ndn.Name // prefix key → name, for installed
+	timer     *time.Timer
+	closed    bool
+}
+
+// New returns an empty RIB that installs routes in o.FIB.
+func New(o Options) *RIB {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &RIB{opts: o, log: o.Logger, entries: map[string]*entry{},
+		installed: map[string]map[uint64]uint64{}, names: map[string]ndn.Name{}}
+}
+
+// Close stops the expiry timer. The FIB is left as it is.
+func (r *RIB) Close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+}
+
+// Register adds the route, or replaces the route of the same face and
+// origin under prefix, and updates the FIB. If the FIB rejects the face
+// (it does not exist) the face's routes are removed and the error is
+// returned.
+func (r *RIB) Register(prefix ndn.Name, rt Route) error {
+	if prefix.Len() > MaxDepth {
+		return ErrTooDeep
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := string(prefix.Value())
+	e := r.entries[k]
+	if e == nil {
+		e = &entry{name: prefix.Clone(), routes: map[routeKey]Route{}}
+		r.entries[k] = e
+	}
+	e.routes[routeKey{rt.FaceID, rt.Origin}] = rt
+	err := r.update(prefix)
+	r.schedule()
+	return err
+}
+
+// Unregister removes the route of face and origin under prefix and reports
+// whether there was one.
+func (r *RIB) Unregister(prefix ndn.Name, faceID uint64, origin uint16) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := string(prefix.Value())
+	e := r.entries[k]
+	if e == nil {
+		return false
+	}
+	rk := routeKey{faceID, origin}
+	if _, ok := e.routes[rk]; !ok {
+		return false
+	}
+	delete(e.routes, rk)
+	if len(e.routes) == 0 {
+		delete(r.entries, k)
+	}
+	_ = r.update(prefix)
+	r.schedule()
+	return true
+}
+
+// RemoveFace removes every route through faceID (its face closed) and
+// returns how many there were.
+func (r *RIB) RemoveFace(faceID uint64) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := r.removeFaceLocked(faceID)
+	r.schedule()
+	return n
+}
+
+func (r *RIB) removeFaceLocked(faceID uint64) int {
+	n := 0
+	var touched []ndn.Name
+	for k, e := range r.entries {
+		for rk := range e.routes {
+			if rk.face == faceID {
+				delete(e.routes, rk)
+				n++
+				touched = append(touched, e.name)
+			}
+		}
+		if len(e.routes) == 0 {
+			delete(r.entries, k)
+		}
+	}
+	// The face is gone: forget what was installed for it without asking
+	// the FIB (the forwarder already dropped its next hops).
+	for k, hops := range r.installed {
+		delete(hops, faceID)
+		if len(hops) == 0 {
+			delete(r.installed, k)
+			delete(r.names, k)
+		}
+	}
+	for _, p := range touched {
+		_ = r.update(p)
+	}
+	return n
+}
+
+// Entries returns every RIB entry sorted by name; routes carry their
+// expiry (compare it with the clock for the time left).
+func (r *RIB) Entries() []Entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Entry, 0, len(r.entries))
+	for _, e := range r.entries {
+		ent := Entry{Name: e.name}
+		for _, rt := range e.routes {
+			ent.Routes = append(ent.Routes, rt)
+		}
+		slices.SortFunc(ent.Routes, func(a, b Route) int {
+			if a.FaceID != b.FaceID {
+				return cmpU64(a.FaceID, b.FaceID)
+			}
+			return int(a.Origin) - int(b.Origin)
+		})
+		out = append(out, ent)
+	}
+	slices.SortFunc(out, func(a, b Entry) int { return a.Name.Compare(b.Name) })
+	return out
+}
+
+// Len returns the number of RIB entries (prefixes).
+func (r *RIB) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.entries)
+}
+
+// NextHops returns the next hops (face → cost) the RIB computes for name,
+// which need not be a RIB entry; for tests and diagnostics.
+func (r *RIB) NextHops(name ndn.Name) map[uint64]uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.compute(name)
+}
+
+func cmpU64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// compute returns the FIB next hops of name from the RIB.
+func (r *RIB) compute(name ndn.Name) map[uint64]uint64 {
+	hops := map[uint64]uint64{}
+	e := r.entries[string(name.Value())]
+	capture := false
+	if e != nil {
+		for _, rt := range e.routes {
+			if c, ok := hops[rt.FaceID]; !ok || rt.Cost < c {
+				hops[rt.FaceID] = rt.Cost
+			}
+		}
+		capture = e.hasCapture()
+	}
+	if capture {
+		return hops
+	}
+	inherited := map[uint64]bool{}
+	for l := name.Len() - 1; l >= 0; l-- {
+		a := r.entries[string(name.Prefix(l).Value())]
+		if a == nil {
+			continue
+		}
+		// Within one ancestor, the lowest-cost CHILD_INHERIT route per face.
+		best := map[uint64]uint64{}
+		for _, rt := range a.routes {
+			if rt.Flags&ChildInherit == 0 {
+				continue
+			}
+			if c, ok := best[rt.FaceID]; !ok || rt.Cost < c {
+				best[rt.FaceID] = rt.Cost
+			}
+		}
+		for f, c := range best {
+			if _, ok := hops[f]; !ok && !inherited[f] {
+				hops[f] = c
+				inherited[f] = true
+			}
+		}
+		if a.hasCapture() {
+			break
+		}
+	}
+	return hops
+}
+
+// update recomputes the FIB next hops of prefix and of every RIB entry
+// under it, and applies the differences to the FIB.
+func (r *RIB) update(prefix ndn.Name) error {
+	var errs []error
+	targets := []ndn.Name{prefix}
+	for _, e := range r.entries {
+		if e.name.Len() > prefix.Len() && prefix.IsPrefixOf(e.name) {
+			targets = append(targets, e.name)
+		}
+	}
+	// Installed prefixes under prefix that are no longer RIB entries.
+	for k, n := range r.names {
+		if _, ok := r.entries[k]; !ok && n.Len() > prefix.Len() && prefix.IsPrefixOf(n) {
+			targets = append(targets, n)
+		}
+	}
+	bad := map[uint64]bool{}
+	for _, n := range targets {
+		k := string(n.Value())
+		want := map[uint64]uint64{}
+		if _, ok := r.entries[k]; ok {
+			want = r.compute(n)
+		}
+		have := r.installed[k]
+		for f := range have {
+			if _, ok := want[f]; !ok {
+				r.opts.FIB.RemoveNextHop(n, f)
+				delete(have, f)
+			}
+		}
+		for f, c := range want {
+			if hc, ok := have[f]; ok && hc == c {
+				continue
+			}
+			if err := r.opts.FIB.AddNextHop(n, f, c); err != nil {
+				errs = append(errs, err)
+				bad[f] = true
+				continue
+			}
+			if have == nil {
+				have = map[uint64]uint64{}
+				r.installed[k] = have
+				r.names[k] = n.Clone()
+			}
+			have[f] = c
+		}
+		if len(have) == 0 {
+			delete(r.installed, k)
+			delete(r.names, k)
+		}
+	}
+	for f := range bad {
+		r.log.Debug("rib: face rejected by the FIB; removing its routes", "face", f)
+		r.removeFaceLocked(f)
+	}
+	return errors.Join(errs...)
+}
+
+// schedule arms the timer for the earliest expiry. r.mu is held.
+func (r *RIB) schedule() {
+	if r.closed {
+		return
+	}
+	var next time.Time
+	for _, e := range r.entries {
+		for _, rt := range e.routes {
+			if !rt.Expires.IsZero() && (next.IsZero() || rt.Expires.Before(next)) {
+				next = rt.Expires
+			}
+		}
+	}
+	if next.IsZero() {
+		if r.timer != nil {
+			r.timer.Stop()
+		}
+		return
+	}
+	d := max(next.Sub(r.opts.Now()), 0)
+	if r.timer == nil {
+		r.timer = time.AfterFunc(d, r.Expire)
+	} else {
+		r.timer.Reset(d)
+	}
+}
+
+// Expire removes the routes whose expiry has passed; the timer calls it,
+// and tests with a fake clock may call it directly.
+func (r *RIB) Expire() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.opts.Now()
+	var touched []ndn.Name
+	for k, e := range r.entries {
+		for rk, rt := range e.routes {
+			if !rt.Expires.IsZero() && !rt.Expires.After(now) {
+				delete(e.routes, rk)
+				touched = append(touched, e.name)
+			}
+		}
+		if len(e.routes) == 0 {
+			delete(r.entries, k)
+		}
+	}
+	for _, p := range touched {
+		_ = r.update(p)
+	}
+	r.schedule()
+}
