@@ -17,9 +17,20 @@ type ExpressOptions struct {
 	// a fresh Nonce, after it times out or is Nacked for a reason other than
 	// NoRoute; default 0.
 	Retries int
-	// Verifier, when set, checks the Data's signature; a failure returns
-	// an error wrapping ErrValidation.
+	// Verifier, when set, checks the Data's signature with one key (or
+	// DigestSha256); a failure returns an error wrapping ErrValidation.
 	Verifier ndn.Verifier
+	// Validator, when set, validates the Data against a trust policy (a
+	// *trust.Validator from security/trust fits); a failure returns an
+	// error wrapping ErrValidation. It may fetch certificates.
+	Validator Validator
+}
+
+// Validator validates a Data packet against a trust policy, fetching
+// certificates as needed. *trust.Validator (security/trust) implements it.
+// ValidateData must not retain d: a segment's Data aliases a receive buffer.
+type Validator interface {
+	ValidateData(ctx context.Context, d *ndn.Data) error
 }
 
 // pending is one Express call waiting for its Data or Nack.
@@ -120,6 +131,11 @@ func (c *Client) Express(ctx context.Context, interest *ndn.Interest, opts Expre
 			}
 			if opts.Verifier != nil {
 				if err := opts.Verifier.Verify(d.SigInfo.Type, d.SignedPortion(), d.SigValue); err != nil {
+					return nil, fmt.Errorf("%w: %s: %w", ErrValidation, d.Name, err)
+				}
+			}
+			if opts.Validator != nil {
+				if err := opts.Validator.ValidateData(ctx, d); err != nil {
 					return nil, fmt.Errorf("%w: %s: %w", ErrValidation, d.Name, err)
 				}
 			}

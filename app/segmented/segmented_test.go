@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/ndn"
 	"github.com/ndnflow/ndnflow/security"
+	"github.com/ndnflow/ndnflow/security/trust"
 )
 
 // newFwd returns a test forwarder closed after the test's clients.
@@ -294,5 +296,36 @@ func TestStore(t *testing.T) {
 	}
 	if !bytes.Equal(out.Bytes(), content) {
 		t.Fatal("content differs")
+	}
+}
+
+// rejectSeg is a Validator that rejects one segment.
+type rejectSeg uint64
+
+func (r rejectSeg) ValidateData(_ context.Context, d *ndn.Data) error {
+	if n, _ := d.Name.At(-1).Number(); n == uint64(r) {
+		return errors.New("untrusted")
+	}
+	return nil
+}
+
+var _ app.Validator = (*trust.Validator)(nil)
+
+func TestFetchValidator(t *testing.T) {
+	fwd := newFwd(t)
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
+	content := randomBytes(50_000, 11)
+	pub, err := segmented.PublishBytes(ctxT(t, 5*time.Second), prod, ndn.MustParseName("/val"), content, segmented.PublishOptions{ChunkSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	var out bytes.Buffer
+	_, err = segmented.Fetch(ctxT(t, 10*time.Second), cons, pub.Name, &out, segmented.FetchOptions{Validator: rejectSeg(30)})
+	if !errors.Is(err, app.ErrValidation) || !strings.Contains(err.Error(), "segment 30") {
+		t.Fatalf("err %v, want ErrValidation for segment 30", err)
+	}
+	if out.Len() > 30*1000 || !bytes.Equal(out.Bytes(), content[:out.Len()]) {
+		t.Fatalf("wrote %d bytes; want at most the 30000 before the rejected segment, unchanged", out.Len())
 	}
 }
