@@ -54,6 +54,10 @@ type scTable struct {
 // FirstFaceID is the first FaceId AddFace assigns (NFD reserves ≤ 255).
 const FirstFaceID = 256
 
+// ContentStoreFaceID is the FaceId Data served from the content store
+// comes from (IncomingFaceId on Data sent to applications), as in NFD.
+const ContentStoreFaceID = 254
+
 // Forwarder is an NDN forwarder. Its methods are safe for concurrent use.
 // Create it with New and stop it with Close.
 type Forwarder struct {

@@ -489,3 +489,30 @@ func TestStrategyChoiceDefaultsAndNames(t *testing.T) {
 		t.Errorf("effective strategy %s", n)
 	}
 }
+
+func TestForwardingHintAndCongestionMark(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.p2p(300)
+	byName, byHint := h.p2p(301), h.p2p(302)
+	h.route("/user", 301, 0)
+	h.route("/isp", 302, 0)
+	i := ndn.Interest{Name: ndn.MustParseName("/user/file"), Nonce: 1, HasNonce: true,
+		ForwardingHint: []ndn.Name{ndn.MustParseName("/nowhere"), ndn.MustParseName("/isp/region")}}
+	w, err := i.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var di ndn.Interest
+	di.Decode(w)
+	h.run(inPacket{face: 300, kind: face.KindInterest, lp: &ndn.LpPacket{Fragment: w, CongestionMark: 1}, interest: &di})
+	up := expectOne(t, byHint, face.KindInterest, "FIB lookup by the forwarding hint")
+	expectNone(t, byName, "FIB lookup by the name")
+	if up.mark != 1 {
+		t.Errorf("CongestionMark %d not carried to the upstream Interest", up.mark)
+	}
+	if len(up.interest.ForwardingHint) != 2 {
+		t.Error("ForwardingHint stripped")
+	}
+	h.dataWire(302, makeData(t, "/user/file", 0), up.token, 0)
+	expectOne(t, h.faces[300], face.KindData, "Data back")
+}

@@ -71,15 +71,16 @@ type shard struct {
 	fib        *fib.Table
 	sc         *scTable
 
-	hashes   []uint64
-	matches  []*pitcs.PitEntry
-	down     []downstream
-	scratch  []byte
-	nonceBuf []byte
-	nackI    ndn.Interest
-	tok      [tokenLen]byte
-	lp       ndn.LpPacket
-	handoff  []*batch // per destination shard, for token-less Data
+	hashes     []uint64
+	hintHashes []uint64
+	matches    []*pitcs.PitEntry
+	down       []downstream
+	scratch    []byte
+	nonceBuf   []byte
+	nackI      ndn.Interest
+	tok        [tokenLen]byte
+	lp         ndn.LpPacket
+	handoff    []*batch // per destination shard, for token-less Data
 }
 
 type downstream struct {
@@ -312,7 +313,7 @@ func (s *shard) onInterestLoop(p *inPacket, in *faceEntry) {
 // onContentStoreHit sends cached Data to the Interest's face with its PIT
 // token (the default afterContentStoreHit) and satisfies e, if any.
 func (s *shard) onContentStoreHit(p *inPacket, e *pitcs.PitEntry, c *pitcs.CsEntry) {
-	s.sendData(p.face, c.Wire(), p.lp.PitToken, 0)
+	s.sendData(p.face, c.Wire(), p.lp.PitToken, 0, ContentStoreFaceID)
 	if e != nil {
 		e.Satisfied = true
 		e.DataFreshness = c.FreshUntil() - s.now
@@ -330,6 +331,7 @@ func (s *shard) onContentStoreMiss(p *inPacket, e *pitcs.PitEntry) {
 		hop = int(i.HopLimit)
 	}
 	e.SetInterest(i.Wire(), i.Nonce, hop, life)
+	e.CongestionMark = p.lp.CongestionMark
 	s.pit.SetExpiry(e, e.LastInExpiry())
 	if p.lp.HasNextHopFaceID {
 		if s.faceEntry(p.lp.NextHopFaceID) != nil {
@@ -338,7 +340,30 @@ func (s *shard) onContentStoreMiss(p *inPacket, e *pitcs.PitEntry) {
 		return
 	}
 	st, prefix, hops := s.lookup(e, s.hashes)
+	if len(i.ForwardingHint) > 0 {
+		prefix, hops = s.lookupHint(i.ForwardingHint)
+	}
 	st.AfterReceiveInterest(s, e, p.face, prefix, hops)
+}
+
+// lookupHint looks the FIB up by each ForwardingHint delegation in turn
+// and returns the first entry with next hops (ndn-protocols.md §5.2), or
+// else the first delegation's entry, as NFD; the Interest name is not used.
+// No network region is configured, so the hint is always followed.
+func (s *shard) lookupHint(hint []ndn.Name) (ndn.Name, []fib.NextHop) {
+	var prefix ndn.Name
+	var hops []fib.NextHop
+	for k, del := range hint {
+		s.hintHashes = del.PrefixHashes(s.fw.seed, s.hintHashes[:0])
+		fe, ok := s.fib.Lookup(del, s.hintHashes)
+		if ok && len(fe.NextHops) > 0 {
+			return fe.Prefix, fe.NextHops
+		}
+		if ok && k == 0 {
+			prefix, hops = fe.Prefix, fe.NextHops
+		}
+	}
+	return prefix, hops
 }
 
 // lookup returns the strategy and FIB entry for e, recording the strategy
@@ -397,12 +422,27 @@ func (s *shard) SendInterest(e *pitcs.PitEntry, out uint64) bool {
 	s.lp.Reset()
 	s.lp.Fragment = e.Interest()
 	s.lp.PitToken = s.tok[:]
+	s.lp.CongestionMark = e.CongestionMark
+	// IncomingFaceId: the face delivers it only with local fields on.
+	s.lp.IncomingFaceID, s.lp.HasIncomingFaceID = latestIn(e), true
 	if !fe.f.Send(&s.lp) {
 		return false
 	}
 	e.LastForwarded = s.now
 	s.ctr.outInterests.Add(1)
 	return true
+}
+
+// latestIn returns the face of the most recently renewed in-record.
+func latestIn(e *pitcs.PitEntry) uint64 {
+	var f uint64
+	last := int64(-1 << 63)
+	for k := range e.In {
+		if e.In[k].LastRenewed > last {
+			f, last = e.In[k].Face, e.In[k].LastRenewed
+		}
+	}
+	return f
 }
 
 // SendNack implements strategy.Host: the outgoing Nack pipeline.
@@ -459,7 +499,7 @@ func (s *shard) expire(e *pitcs.PitEntry) {
 }
 
 // sendData is the outgoing Data pipeline.
-func (s *shard) sendData(to uint64, wire, token []byte, mark uint64) {
+func (s *shard) sendData(to uint64, wire, token []byte, mark, from uint64) {
 	fe := s.faceEntry(to)
 	if fe == nil {
 		s.ctr.dropNoFace.Add(1)
@@ -469,6 +509,7 @@ func (s *shard) sendData(to uint64, wire, token []byte, mark uint64) {
 	s.lp.Fragment = wire
 	s.lp.PitToken = token
 	s.lp.CongestionMark = mark
+	s.lp.IncomingFaceID, s.lp.HasIncomingFaceID = from, true
 	if fe.f.Send(&s.lp) {
 		s.ctr.outData.Add(1)
 	}
@@ -527,7 +568,7 @@ func (s *shard) onIncomingData(p *inPacket) bool {
 	}
 	for k := range s.down {
 		ds := &s.down[k]
-		s.sendData(ds.face, d.Wire(), ds.token[:ds.n], p.lp.CongestionMark)
+		s.sendData(ds.face, d.Wire(), ds.token[:ds.n], p.lp.CongestionMark, p.face)
 	}
 	if p.fbDepth > 0 && s.handOn(p) {
 		return false

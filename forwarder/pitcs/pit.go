@@ -64,6 +64,9 @@ type PitEntry struct {
 	nonce    uint32
 	hopLimit int16 // -1: absent
 	lifetime int64
+	// CongestionMark is the mark of the latest Interest; the forwarder
+	// copies it onto the Interests it sends for the entry (as NFD does).
+	CongestionMark uint64
 }
 
 // Name returns the Interest name (aliasing the table's copy).
@@ -272,7 +275,7 @@ func (t *Table) RemovePit(e *PitEntry) {
 	e.node = nil
 	e.In, e.Out = e.In[:0], e.Out[:0]
 	e.Expiry, e.Satisfied, e.DataFreshness = 0, false, 0
-	e.SuppressInterval, e.LastForwarded, e.StrategyState, e.StrategyID = 0, 0, [2]uint64{}, 0
+	e.SuppressInterval, e.LastForwarded, e.StrategyState, e.StrategyID, e.CongestionMark = 0, 0, [2]uint64{}, 0, 0
 	if cap(e.interest) > 1024 {
 		e.interest = nil
 	}
