@@ -306,6 +306,24 @@ func TestValidateInterest(t *testing.T) {
 	}
 }
 
+func TestAcceptDigest(t *testing.T) {
+	p := newPKI(t)
+	v := p.validator(trust.Options{AcceptDigest: true})
+	d := signed(t, "/anything", security.DigestSha256{})
+	if err := v.ValidateData(context.Background(), d); err != nil {
+		t.Errorf("digest-signed Data with AcceptDigest: %v", err)
+	}
+	w := append([]byte(nil), d.Wire()...)
+	w[len(w)-1] ^= 1
+	var bad ndn.Data
+	if err := bad.Decode(w); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.ValidateData(context.Background(), &bad); !errors.Is(err, trust.ErrSignature) {
+		t.Errorf("wrong digest with AcceptDigest: %v", err)
+	}
+}
+
 // TestVerifiedCache checks that a certificate whose chain reached the anchor
 // is trusted for VerifiedLifetime without walking the chain again, and that
 // AddCert saves fetches without being trusted.

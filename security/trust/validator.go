@@ -56,6 +56,11 @@ type Options struct {
 	VerifiedLifetime time.Duration
 	// FetchLifetime is the InterestLifetime of certificate fetches. Default 4 s.
 	FetchLifetime time.Duration
+	// AcceptDigest accepts DigestSha256 signatures on the packet itself
+	// (not in a certificate chain) after checking the digest. That proves
+	// integrity only, not origin; NDNts producers sign with it by default.
+	// By default such packets are rejected with ErrNoKeyLocator.
+	AcceptDigest bool
 	// Replay, if set, is applied by ValidateInterest after the signature
 	// chain validates.
 	Replay *security.ReplayChecker
@@ -259,6 +264,13 @@ func (v *Validator) validate(ctx context.Context, l link) error {
 		if depth > v.opts.MaxDepth {
 			rej.Err = fmt.Errorf("%w: limit %d", ErrDepth, v.opts.MaxDepth)
 			return rej
+		}
+		if depth == 0 && v.opts.AcceptDigest && l.sigInfo.Type == ndn.SigDigestSha256 {
+			if err := (security.DigestSha256{}).Verify(l.sigInfo.Type, l.portion, l.sig); err != nil {
+				rej.Err = fmt.Errorf("%w: %w", ErrSignature, err)
+				return rej
+			}
+			return nil
 		}
 		switch l.sigInfo.Type {
 		case ndn.SigDigestSha256, ndn.SigNull:
