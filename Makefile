@@ -47,3 +47,23 @@ build:
 bench:
 	@mkdir -p build
 	$(GO) test -run XXX -bench . -benchmem -count 6 ./... | tee build/bench.txt
+
+## bench-smoke: a few seconds of each `ndnflow bench` scenario (CI). Fails only
+## when a scenario errors or loses data, never on speed. JSON lines go to
+## build/bench-smoke.json; the tables to stdout. The forwarder is the child
+## `ndnflow fw` (--target internal) when a short probe run through it works
+## (it needs `fw` and its rib/register), else the in-process forwarder.
+.PHONY: bench-smoke
+BENCH_SMOKE := --duration 2s --warmup 500ms --flows 2 --window 16 --fail-on-loss --json-out build/bench-smoke.json
+bench-smoke: build
+	@rm -f build/bench-smoke.json
+	@target=inproc; \
+	if build/ndnflow bench fwd --target internal --duration 200ms --warmup 1ms >/dev/null 2>&1; then target=internal; \
+	else echo "bench-smoke: --target internal does not work yet; using --target inproc"; fi; \
+	set -x; \
+	build/ndnflow bench fwd   --target $$target --transport unix $(BENCH_SMOKE); \
+	build/ndnflow bench fwd   --target $$target --transport udp --payload 1000 --cs-hit 0.3 --fib-size 100 $(BENCH_SMOKE); \
+	build/ndnflow bench fwd   --target relay --transport tcp $(BENCH_SMOKE); \
+	build/ndnflow bench relay --target $$target --transport unix --payload 8000 $(BENCH_SMOKE); \
+	build/ndnflow bench fetch --target $$target --transport unix --object-size 8MiB $(BENCH_SMOKE)
+	@echo "bench-smoke: $$(wc -l < build/bench-smoke.json) results in build/bench-smoke.json"

@@ -73,7 +73,7 @@ func (s *session) startInproc(ctx context.Context) error {
 		ep = endpoint{"udp", l.LocalAddr().String()}
 	}
 	dial := dialer(ep)
-	hello, _ := (&ndn.Interest{Name: ndn.MustParseName("/localhost/ndnflow-bench/hello"), Lifetime: 100 * time.Millisecond}).Encode()
+	hello, _ := (&ndn.Interest{Name: ndn.MustParseName("/localhost/ndnflow-bench/hello"), Lifetime: 100 * time.Millisecond, Nonce: randNonce(), HasNonce: true}).Encode()
 	s.dial = func(ctx context.Context) (face.Transport, uint64, error) {
 		t, _, err := dial(ctx)
 		if err != nil {

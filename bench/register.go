@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -78,7 +79,7 @@ func registerCommand(mgmtPrefix, prefix ndn.Name) ([]byte, error) {
 	p := mgmt.ControlParameters{Name: prefix, HasName: true}
 	name := mgmtPrefix.Append(ndn.GenericComponent("rib"), ndn.GenericComponent("register"),
 		ndn.Component{Type: ttGenericComp, Value: p.Encode()})
-	in := ndn.Interest{Name: name, Lifetime: 4 * time.Second, MustBeFresh: true}
+	in := ndn.Interest{Name: name, Lifetime: 4 * time.Second, MustBeFresh: true, Nonce: randNonce(), HasNonce: true}
 	w, err := security.SignInterest(&in, security.DigestSha256{}, security.InterestSignOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("bench: signing rib/register: %w", err)
@@ -99,7 +100,7 @@ func relayHelloName(pair uint64, role byte) ndn.Name {
 // the relay has paired it (its reply); hellos are repeated, since on UDP one
 // may be lost.
 func relayHello(ctx context.Context, c *conn, pair uint64, role byte, timeout time.Duration) error {
-	in := ndn.Interest{Name: relayHelloName(pair, role), Lifetime: time.Second}
+	in := ndn.Interest{Name: relayHelloName(pair, role), Lifetime: time.Second, Nonce: randNonce(), HasNonce: true}
 	w, err := in.Encode()
 	if err != nil {
 		return err
@@ -118,4 +119,12 @@ func relayHello(ctx context.Context, c *conn, pair uint64, role byte, timeout ti
 		}
 	}
 	return fmt.Errorf("%w: the relay did not pair connection %d%c within %v", ErrRegister, pair, role, timeout)
+}
+
+// randNonce returns a random Interest Nonce; some forwarders (ndnd) drop
+// Interests without one.
+func randNonce() uint32 {
+	var b [4]byte
+	rand.Read(b[:])
+	return binary.BigEndian.Uint32(b[:])
 }
