@@ -205,7 +205,7 @@ func Fetch(ctx context.Context, c *app.Client, name ndn.Name, w io.Writer, opts 
 	opts.applyDefaults()
 	versioned := name
 	if name.At(-1).Type != ndn.TtVersionNameComponent {
-		v, err := rdr.Discover(ctx, c, name, app.ExpressOptions{Retries: opts.DiscoveryRetries, Verifier: opts.Verifier, Validator: opts.Validator})
+		v, err := discover(ctx, c, name, &opts)
 		if err != nil {
 			return &Result{Name: name}, fmt.Errorf("segmented: finding the version of %s: %w", name, err)
 		}
@@ -221,6 +221,41 @@ func Fetch(ctx context.Context, c *app.Client, name ndn.Name, w io.Writer, opts 
 	cs.Close()
 	f.cleanup()
 	return &f.res, err
+}
+
+// discoveryLifetime is the InterestLifetime of version discovery Interests.
+const discoveryLifetime = time.Second
+
+// discover finds the latest version of name: by RDR metadata first (NDNts
+// @ndn/rdr, ndnd, ndnflow), and if nobody answers that, by an Interest for
+// name with CanBePrefix and MustBeFresh whose Data name carries the version
+// right after name (ndn-tools, NDNts segmented-object producers without RDR).
+func discover(ctx context.Context, c *app.Client, name ndn.Name, opts *FetchOptions) (ndn.Name, error) {
+	eo := app.ExpressOptions{Retries: opts.DiscoveryRetries, Verifier: opts.Verifier, Validator: opts.Validator}
+	in := &ndn.Interest{Name: rdr.MetadataName(name), CanBePrefix: true, MustBeFresh: true, Lifetime: discoveryLifetime}
+	d, err := c.Express(ctx, in, eo)
+	if err == nil {
+		v, perr := rdr.ParseMetadata(d)
+		if perr == nil && (v.Len() != name.Len()+1 || !name.IsPrefixOf(v) || v.At(-1).Type != ndn.TtVersionNameComponent) {
+			perr = fmt.Errorf("%w: %s is not %s/v=<version>", rdr.ErrMetadata, v, name)
+		}
+		return v, perr
+	}
+	if !errors.Is(err, app.ErrTimeout) {
+		return ndn.Name{}, err
+	}
+	probe := &ndn.Interest{Name: name, CanBePrefix: true, MustBeFresh: true, Lifetime: discoveryLifetime}
+	d, perr := c.Express(ctx, probe, eo)
+	if perr != nil {
+		if errors.Is(perr, app.ErrTimeout) {
+			return ndn.Name{}, err // report the RDR timeout
+		}
+		return ndn.Name{}, perr
+	}
+	if d.Name.Len() <= name.Len() || !name.IsPrefixOf(d.Name) || d.Name.At(name.Len()).Type != ndn.TtVersionNameComponent {
+		return ndn.Name{}, fmt.Errorf("%w: no RDR metadata, and %s carries no version after %s", rdr.ErrMetadata, d.Name, name)
+	}
+	return d.Name.Prefix(name.Len() + 1).Clone(), nil
 }
 
 func newFetcher(c *app.Client, versioned ndn.Name, w io.Writer, opts FetchOptions) *fetcher {

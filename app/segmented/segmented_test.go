@@ -329,3 +329,30 @@ func TestFetchValidator(t *testing.T) {
 		t.Fatalf("wrote %d bytes; want at most the 30000 before the rejected segment, unchanged", out.Len())
 	}
 }
+
+// TestDiscoveryWithoutRDR fetches from a producer that does not answer RDR
+// metadata Interests, only CanBePrefix ones (as ndn-tools putchunks and
+// NDNts serve without @ndn/rdr).
+func TestDiscoveryWithoutRDR(t *testing.T) {
+	fwd := newFwd(t)
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
+	versioned := ndn.MustParseName("/nordr/v=42")
+	h := func(_ context.Context, i *ndn.Interest) (*ndn.Data, error) {
+		switch {
+		case i.CanBePrefix && i.Name.Equal(versioned.Prefix(-1)):
+			return &ndn.Data{Name: versioned.Append(ndn.SegmentComponent(0)), Content: []byte("a"), FinalBlock: ndn.SegmentComponent(1)}, nil
+		case i.Name.Len() == 3 && versioned.IsPrefixOf(i.Name):
+			seg, _ := i.Name.At(-1).Number()
+			return &ndn.Data{Name: i.Name.Clone(), Content: []byte{'a' + byte(seg)}, FinalBlock: ndn.SegmentComponent(1)}, nil
+		}
+		return nil, nil // no RDR
+	}
+	if _, err := prod.Serve(ctxT(t, 5*time.Second), versioned.Prefix(-1), h, app.ServeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	res, err := segmented.Fetch(ctxT(t, 20*time.Second), cons, versioned.Prefix(-1), &out, segmented.FetchOptions{DiscoveryRetries: -1})
+	if err != nil || out.String() != "ab" || !res.Name.Equal(versioned) {
+		t.Fatalf("got %q from %v, err %v", out.String(), res.Name, err)
+	}
+}
