@@ -25,6 +25,8 @@ type Counters struct {
 	// InFragments counts received fragments; Reassembled counts packets
 	// completed from them.
 	InFragments, Reassembled atomic.Uint64
+	// Retransmitted counts frames sent again by link reliability.
+	Retransmitted atomic.Uint64
 
 	// Drops, per reason.
 	//
@@ -39,8 +41,11 @@ type Counters struct {
 	// exceeds TxHeadroom, or fragmentation would need over 400 fragments.
 	// DropTxError: the transport failed to send (or was down).
 	// DropClosed: Send on a closed face.
+	// DropReliability: frames given up after MaxRetx retransmissions.
+	// DropDuplicate: frames whose Sequence was received before (reliability).
 	DropMalformedLp, DropMalformedNet, DropInvalidLp, DropReassembly atomic.Uint64
 	DropQueueFull, DropTooLarge, DropTxError, DropClosed             atomic.Uint64
+	DropReliability, DropDuplicate                                   atomic.Uint64
 }
 
 // counterBatch accumulates a batch's counts in plain integers; flush adds

@@ -56,11 +56,26 @@ type Config struct {
 	// MaxPartials bounds how many packets may be in reassembly at once (each
 	// holds one buffer); the oldest is evicted when full. Default 64.
 	MaxPartials int
+	// Reliability enables NDNLPv2 link reliability (TxSequence/Ack, NFD face
+	// flag bit 1). Enable it on both ends: a peer that does not acknowledge
+	// makes every frame go out 1+MaxRetx times.
+	Reliability bool
+	// RetxTimeout is the retransmission timeout; default 200 ms.
+	RetxTimeout time.Duration
+	// MaxRetx is the number of retransmissions before a frame is given up
+	// (DropReliability); default 3.
+	MaxRetx int
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
 
 func (c *Config) applyDefaults(info TransportInfo) {
+	if c.RetxTimeout <= 0 {
+		c.RetxTimeout = 200 * time.Millisecond
+	}
+	if c.MaxRetx <= 0 {
+		c.MaxRetx = 3
+	}
 	if c.Pool == nil {
 		c.Pool = NewPool()
 	}
@@ -132,8 +147,9 @@ type Face struct {
 	idle      *time.Timer
 	closeErr  atomic.Pointer[error]
 
-	rx rxState // owned by RoutineReceive
-	tx txState // owned by RoutineSend
+	rx  rxState      // owned by RoutineReceive
+	tx  txState      // owned by RoutineSend
+	rel *reliability // nil unless Config.Reliability
 }
 
 // New wraps t in a Face and starts its goroutines. The face owns t and
@@ -151,6 +167,9 @@ func New(t Transport, cfg Config) *Face {
 	f.persistency.Store(uint32(cfg.Persistency))
 	f.localFields.Store(cfg.LocalFields)
 	f.rx.init(f)
+	if cfg.Reliability {
+		f.rel = newReliability(f, rand.Uint64())
+	}
 	f.tx.init(f, rand.Uint64())
 	if n, ok := t.(LinkStateNotifier); ok {
 		n.NotifyLinkState(func(up bool) {
@@ -418,6 +437,15 @@ func (f *Face) RoutineReceive() {
 func (f *Face) RoutineSend() {
 	bs := max(f.t.BatchSize(), 1)
 	items := make([]*txItem, 0, bs)
+	var tick <-chan time.Time
+	var kick <-chan struct{}
+	if f.rel != nil {
+		tk := time.NewTicker(time.Duration(relAckDelay))
+		defer tk.Stop()
+		tick = tk.C
+		kick = f.rel.kick
+		defer f.rel.clear()
+	}
 	defer func() {
 		for {
 			select {
@@ -432,6 +460,18 @@ func (f *Face) RoutineSend() {
 		select {
 		case it := <-f.txq:
 			items = append(items, it)
+		case <-tick:
+			if err := f.tx.relTick(); errors.Is(err, ErrClosed) {
+				f.closeWith(nil)
+				return
+			}
+			continue
+		case <-kick:
+			if err := f.tx.relTick(); errors.Is(err, ErrClosed) {
+				f.closeWith(nil)
+				return
+			}
+			continue
 		case <-f.done:
 			return
 		}
@@ -445,10 +485,6 @@ func (f *Face) RoutineSend() {
 			}
 		}
 		err := f.tx.sendBatch(items)
-		for i, it := range items {
-			f.pool.putTx(it)
-			items[i] = nil
-		}
 		items = items[:0]
 		if err != nil {
 			switch {

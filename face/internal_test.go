@@ -42,6 +42,9 @@ func newTestFace(cfg Config) *Face {
 	f := &Face{info: info, cfg: cfg, pool: cfg.Pool, epoch: time.Now()}
 	f.localFields.Store(cfg.LocalFields)
 	f.rx.init(f)
+	if cfg.Reliability {
+		f.rel = newReliability(f, 1)
+	}
 	return f
 }
 
@@ -101,8 +104,10 @@ func FuzzReceive(f *testing.F) {
 	f.Add(join(frag(10, 0, 2, testData[:7]), frag(10, 0, 2, testData[:7]), frag(11, 1, 3, testData[7:])))
 	f.Add(join(frag(10, 0, 2, testInterest[:3]), frag(11, 1, 2, testData[3:])))
 	f.Add(join([]byte{0x64, 0x04, 0x51, 0x02, 0x00, 0x00}))
+	f.Add(join(frameOf(ndn.LpPacket{Sequence: 5, HasSequence: true, TxSequence: 9, HasTxSequence: true, Acks: []uint64{1, 2}, Fragment: testData}),
+		frameOf(ndn.LpPacket{Sequence: 5, HasSequence: true, Fragment: testData}), frameOf(ndn.LpPacket{Acks: []uint64{9}})))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		fc := newTestFace(Config{MaxPartials: 4, LocalFields: len(in)%2 == 0})
+		fc := newTestFace(Config{MaxPartials: 4, LocalFields: len(in)%2 == 0, Reliability: len(in)%3 == 0})
 		now := int64(0)
 		for len(in) >= 2 {
 			n := int(in[0])<<8 | int(in[1])

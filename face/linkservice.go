@@ -34,6 +34,16 @@ func (r *rxState) receive(p *RxPacket, frame []byte, from Endpoint, now int64) *
 		c.DropMalformedLp.Add(1)
 		return nil
 	}
+	if rel := r.f.rel; rel != nil {
+		lp := &p.Lp
+		if len(lp.Acks) > 0 {
+			rel.onAcks(lp.Acks)
+		}
+		if rel.received(lp.TxSequence, lp.HasTxSequence, lp.Sequence, lp.HasSequence, now) {
+			c.DropDuplicate.Add(1)
+			return nil
+		}
+	}
 	if p.Lp.Fragment == nil {
 		c.InIdle.Add(1)
 		return nil
@@ -104,10 +114,11 @@ func (r *rxState) check(p *RxPacket) bool {
 // buf[TxHeadroom:], its PitToken and PrefixAnn after it, so that the LP header
 // can be written in place in front of it.
 type txItem struct {
-	buf  []byte
-	kind Kind
-	lp   ndn.LpPacket // Fragment, PitToken, PrefixAnn alias buf
-	enq  int64
+	buf      []byte
+	retained bool // kept by reliability after the batch
+	kind     Kind
+	lp       ndn.LpPacket // Fragment, PitToken, PrefixAnn alias buf
+	enq      int64
 }
 
 func (pl *Pool) getTx() *txItem {
@@ -119,6 +130,7 @@ func (pl *Pool) getTx() *txItem {
 
 func (pl *Pool) putTx(it *txItem) {
 	it.lp.Reset()
+	it.retained = false
 	pl.tx.Put(it)
 }
 
@@ -214,6 +226,11 @@ type txState struct {
 	fragBufs [][]byte
 	frag     ndn.LpPacket
 	codel    codel
+	// reliability scratch
+	sent     []relEntry
+	ackBuf   []uint64
+	inflight []*relEntry
+	idleBuf  []byte
 }
 
 func (t *txState) init(f *Face, seq uint64) {
@@ -229,19 +246,31 @@ func (t *txState) init(f *Face, seq uint64) {
 // Fragment TL (6).
 const fragOverhead = 30
 
-// sendBatch encodes items into frames (in place, or into fragment buffers)
-// and writes them in one Transport.Write.
+// sendBatch encodes items into frames (in place, or into fragment buffers),
+// writes them in one Transport.Write and recycles the items (or hands them
+// to reliability).
 func (t *txState) sendBatch(items []*txItem) error {
 	f := t.f
 	c := &f.ctr
 	now := f.now()
 	var cb counterBatch
 	mtu := f.cfg.MTU
+	rel := f.rel
+	var acks []uint64
+	if rel != nil {
+		t.ackBuf = rel.takeAcks(t.ackBuf[:0])
+		acks = t.ackBuf
+	}
 	for _, it := range items {
 		lp := &it.lp
 		if t.codel.mark(now-it.enq, now) {
 			lp.CongestionMark = max(lp.CongestionMark, 1)
 			c.CongestionMarked.Add(1)
+		}
+		if rel != nil {
+			lp.Acks, acks = acks, nil
+			lp.TxSequence, lp.HasTxSequence = rel.allocTx(), true
+			lp.Sequence, lp.HasSequence = t.seq, true
 		}
 		n := len(lp.Fragment)
 		hl := lp.HeaderLength()
@@ -261,11 +290,22 @@ func (t *txState) sendBatch(items []*txItem) error {
 			}
 			start := TxHeadroom - hl
 			lp.AppendHeader(it.buf[start:start])
-			t.frames = append(t.frames, it.buf[start:TxHeadroom+n])
+			frame := it.buf[start : TxHeadroom+n]
+			t.frames = append(t.frames, frame)
+			if rel != nil {
+				t.seq++
+				t.sent = append(t.sent, relEntry{txSeq: lp.TxSequence, frame: frame, item: it})
+				it.retained = true
+			}
 			cb.frames++
 			cb.fbytes += uint64(hl + n)
 		}
 		cb.add(it.kind, n)
+	}
+	if rel != nil && len(t.sent) > 0 {
+		t.inflight = rel.track(t.sent, now, t.inflight[:0])
+		clear(t.sent)
+		t.sent = t.sent[:0]
 	}
 	var err error
 	if len(t.frames) > 0 {
@@ -275,6 +315,18 @@ func (t *txState) sendBatch(items []*txItem) error {
 		c.DropTxError.Add(uint64(len(items)))
 	} else {
 		c.flushOut(&cb)
+	}
+	// Items kept by reliability belong to it once doneRetx runs.
+	for i, it := range items {
+		if !it.retained {
+			f.pool.putTx(it)
+		}
+		items[i] = nil
+	}
+	if rel != nil && len(t.inflight) > 0 {
+		rel.doneRetx(t.inflight)
+		clear(t.inflight)
+		t.inflight = t.inflight[:0]
 	}
 	clear(t.frames)
 	t.frames = t.frames[:0]
@@ -296,7 +348,12 @@ func (t *txState) fragment(it *txItem, mtu int, cb *counterBatch) bool {
 	if lp.HeaderLength() > 2 { // more than an empty LpPacket TL
 		extra = lp.HeaderLength()
 	}
-	p := mtu - fragOverhead
+	ov := fragOverhead
+	rel := t.f.rel
+	if rel != nil {
+		ov += 12 // TxSequence
+	}
+	p := mtu - ov
 	p0 := p - extra
 	if p0 <= 0 {
 		return false
@@ -325,9 +382,16 @@ func (t *txState) fragment(it *txItem, mtu int, cb *counterBatch) bool {
 		fp.Sequence, fp.HasSequence = seq+uint64(i), true
 		fp.FragIndex, fp.FragCount = uint64(i), uint64(count)
 		fp.Fragment = piece
+		if rel != nil && i > 0 {
+			fp.TxSequence, fp.HasTxSequence = rel.allocTx(), true
+		}
 		b := t.f.pool.Get()
 		frame := fp.Append(b[:0])
-		t.fragBufs = append(t.fragBufs, b)
+		if rel != nil {
+			t.sent = append(t.sent, relEntry{txSeq: fp.TxSequence, frame: frame, buf: b})
+		} else {
+			t.fragBufs = append(t.fragBufs, b)
+		}
 		t.frames = append(t.frames, frame)
 		cb.frames++
 		cb.fbytes += uint64(len(frame))
@@ -372,4 +436,32 @@ func (c *codel) mark(sojourn, now int64) bool {
 	}
 	c.next = now + int64(float64(c.interval)/math.Sqrt(float64(c.count)))
 	return true
+}
+
+// relTick retransmits due frames and sends queued Acks that waited too long
+// in an IDLE packet (send goroutine, every relAckDelay).
+func (t *txState) relTick() error {
+	f := t.f
+	rel := f.rel
+	now := f.now()
+	var ackDue bool
+	t.frames, t.inflight, ackDue = rel.due(now, int64(f.cfg.RetxTimeout), f.cfg.MaxRetx, t.frames[:0], t.inflight[:0])
+	if ackDue {
+		t.ackBuf = rel.takeAcks(t.ackBuf[:0])
+		if t.idleBuf == nil {
+			t.idleBuf = f.pool.Get()
+		}
+		idle := ndn.LpPacket{Acks: t.ackBuf}
+		t.frames = append(t.frames, idle.Append(t.idleBuf[:0]))
+	}
+	var err error
+	if len(t.frames) > 0 {
+		err = f.t.Write(t.frames)
+	}
+	rel.doneRetx(t.inflight)
+	clear(t.inflight)
+	t.inflight = t.inflight[:0]
+	clear(t.frames)
+	t.frames = t.frames[:0]
+	return err
 }
