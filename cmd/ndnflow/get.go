@@ -40,6 +40,7 @@ type getSummary struct {
 func newGetCmd() *cobra.Command {
 	var af appFlags
 	var output, verify, algo string
+	var anchors []string
 	var jsonOut, noProgress bool
 	var maxWindow, retries int
 	var lifetime time.Duration
@@ -57,6 +58,7 @@ failure or a misbehaving producer; with -o the file is written only on success.`
 		Example: `  ndnflow get /example/video.mp4 -o video.mp4
   ndnflow get /example/backup | tar x
   ndnflow get /example/doc/v=1700000000000 -o doc.pdf --verify alice.cert
+  ndnflow get /example/alice/doc -o doc.pdf --trust-anchor example-root.cert
   ndnflow get /example/big -o /dev/null --json --uplink tcp://127.0.0.1`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -81,6 +83,9 @@ failure or a misbehaving producer; with -o the file is written only on success.`
 				return err
 			}
 			defer cl.Close()
+			if opts.Validator, err = trustValidator(cl, anchors); err != nil {
+				return err
+			}
 
 			var w io.Writer = cmd.OutOrStdout()
 			summaryOut := cmd.ErrOrStderr()
@@ -129,6 +134,7 @@ failure or a misbehaving producer; with -o the file is written only on success.`
 	af.register(c)
 	c.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of stdout")
 	c.Flags().StringVar(&verify, "verify", "", "verify every segment: digest or a certificate file whose key signed them")
+	c.Flags().StringArrayVar(&anchors, "trust-anchor", nil, "validate every segment up to this trust anchor certificate file (repeatable)")
 	c.Flags().StringVar(&algo, "cc", "cubic", "congestion control: cubic or aimd")
 	c.Flags().IntVar(&maxWindow, "max-window", 1024, "maximum Interests in flight")
 	c.Flags().IntVar(&retries, "retries", 15, "retransmissions of one segment before giving up")

@@ -19,6 +19,7 @@ import (
 	"github.com/ndnflow/ndnflow/security"
 	"github.com/ndnflow/ndnflow/security/cert"
 	"github.com/ndnflow/ndnflow/security/keychain"
+	"github.com/ndnflow/ndnflow/security/trust"
 )
 
 // appFlags are the flags every application tool (ping, pingserver, put,
@@ -51,30 +52,95 @@ func (f *appFlags) connect(cmd *cobra.Command) (*app.Client, error) {
 }
 
 // signer returns the signer a --sign value names: "digest" (DigestSha256),
-// or an identity, key or certificate name in the keychain.
-func (f *appFlags) signer(spec string) (ndn.Signer, error) {
+// or an identity, key or certificate name in the keychain, together with
+// that key's certificate (nil for digest), which the tool serves so that
+// consumers can validate the signatures.
+func (f *appFlags) signer(spec string) (ndn.Signer, *cert.Certificate, error) {
 	if spec == "" || spec == "digest" {
-		return security.DigestSha256{}, nil
+		return security.DigestSha256{}, nil, nil
 	}
 	n, err := ndn.ParseName(spec)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--sign %q: want digest or a key name: %w", spec, err)}
+		return nil, nil, usageError{fmt.Errorf("--sign %q: want digest or a key name: %w", spec, err)}
 	}
 	dir := f.keychain
 	if dir == "" {
 		if dir, err = keychain.DefaultDir(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	kc, err := keychain.Open(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	k, err := kc.Signer(n)
 	if err != nil {
-		return nil, fmt.Errorf("--sign %s: %w", spec, err)
+		return nil, nil, fmt.Errorf("--sign %s: %w", spec, err)
 	}
-	return k, nil
+	c, err := kc.ResolveCert(k.Name())
+	if err != nil {
+		return nil, nil, fmt.Errorf("--sign %s: %w", spec, err)
+	}
+	return k, c, nil
+}
+
+// serveCert answers Interests for a certificate (by its key name or full
+// name) so that validators can fetch it; nil c serves nothing.
+func serveCert(cmd *cobra.Command, cl *app.Client, c *cert.Certificate) (*app.Producer, error) {
+	if c == nil {
+		return nil, nil
+	}
+	h := func(_ context.Context, i *ndn.Interest) (*ndn.Data, error) {
+		if i.Name.IsPrefixOf(c.Name()) && (i.CanBePrefix || i.Name.Equal(c.Name())) {
+			return c.Data, nil
+		}
+		return nil, nil
+	}
+	p, err := cl.Serve(cmd.Context(), c.KeyName(), h, app.ServeOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("serving certificate %s: %w", c.Name(), err)
+	}
+	return p, nil
+}
+
+// readCert reads a certificate file: base64 (as `ndnflow key export` and
+// ndnsec write it) or binary.
+func readCert(path string) (*cert.Certificate, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	wire := b
+	if len(b) > 0 && b[0] != ndn.TtData {
+		if wire, err = cert.DecodeBase64(b); err != nil {
+			return nil, fmt.Errorf("%s: not a certificate: %w", path, err)
+		}
+	}
+	c, err := cert.Decode(wire)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a certificate: %w", path, err)
+	}
+	return c, nil
+}
+
+// trustValidator returns a validator trusting the anchor certificate files
+// (hierarchical policy: a key may sign names under its identity), fetching
+// intermediate certificates through cl; nil without anchors.
+func trustValidator(cl *app.Client, anchors []string) (app.Validator, error) {
+	if len(anchors) == 0 {
+		return nil, nil
+	}
+	o := trust.Options{Fetcher: trust.FetcherFunc(func(ctx context.Context, i *ndn.Interest) (*ndn.Data, error) {
+		return cl.Express(ctx, i, app.ExpressOptions{Retries: 1})
+	})}
+	for _, a := range anchors {
+		c, err := readCert(a)
+		if err != nil {
+			return nil, fmt.Errorf("--trust-anchor %w", err)
+		}
+		o.Anchors = append(o.Anchors, c)
+	}
+	return trust.NewValidator(o), nil
 }
 
 // loadVerifier returns the verifier a --verify value names: "" or "none"
@@ -87,19 +153,9 @@ func loadVerifier(spec string) (ndn.Verifier, error) {
 	case "digest":
 		return security.DigestSha256{}, nil
 	}
-	b, err := os.ReadFile(spec)
+	c, err := readCert(spec)
 	if err != nil {
-		return nil, fmt.Errorf("--verify: %w", err)
-	}
-	wire := b
-	if len(b) > 0 && b[0] != ndn.TtData {
-		if wire, err = cert.DecodeBase64(b); err != nil {
-			return nil, fmt.Errorf("--verify %s: not a certificate: %w", spec, err)
-		}
-	}
-	c, err := cert.Decode(wire)
-	if err != nil {
-		return nil, fmt.Errorf("--verify %s: not a certificate: %w", spec, err)
+		return nil, fmt.Errorf("--verify %w", err)
 	}
 	return c.PublicKey, nil
 }
@@ -121,6 +177,7 @@ func newPingCmd() *cobra.Command {
 	var interval, lifetime time.Duration
 	var start int64
 	var verify string
+	var anchors []string
 	c := &cobra.Command{
 		Use:   "ping PREFIX",
 		Short: "Check reachability of a prefix served by `ndnflow pingserver` or ndnpingserver",
@@ -148,11 +205,16 @@ then loss and min/avg/max/mdev like ping. Exits 1 when no reply came back.`,
 				return err
 			}
 			defer cl.Close()
+			val, err := trustValidator(cl, anchors)
+			if err != nil {
+				return err
+			}
 			seq := uint64(start)
 			if start < 0 {
 				seq = rand.Uint64N(1 << 32)
 			}
-			st, err := runPing(cmd.Context(), cl, cmd.OutOrStdout(), prefix, seq, count, interval, lifetime, v)
+			st, err := runPing(cmd.Context(), cl, cmd.OutOrStdout(), prefix, seq, count, interval, lifetime,
+				app.ExpressOptions{Verifier: v, Validator: val})
 			if err != nil {
 				return err
 			}
@@ -167,7 +229,8 @@ then loss and min/avg/max/mdev like ping. Exits 1 when no reply came back.`,
 	c.Flags().DurationVarP(&interval, "interval", "i", time.Second, "time between Interests")
 	c.Flags().DurationVarP(&lifetime, "timeout", "t", 4*time.Second, "InterestLifetime: how long to wait for each reply")
 	c.Flags().Int64Var(&start, "start", -1, "first sequence number (default random)")
-	c.Flags().StringVar(&verify, "verify", "", "verify replies: digest or a certificate file")
+	c.Flags().StringVar(&verify, "verify", "", "verify replies: digest or a certificate file whose key signed them")
+	c.Flags().StringArrayVar(&anchors, "trust-anchor", nil, "validate replies up to this trust anchor certificate file (repeatable)")
 	return c
 }
 
@@ -178,7 +241,7 @@ type pingStats struct {
 }
 
 func runPing(ctx context.Context, cl *app.Client, out io.Writer, prefix ndn.Name, seq uint64, count int,
-	interval, lifetime time.Duration, v ndn.Verifier) (*pingStats, error) {
+	interval, lifetime time.Duration, eo app.ExpressOptions) (*pingStats, error) {
 	st := &pingStats{min: math.Inf(1)}
 	pingPrefix := prefix.Append(ndn.GenericComponent("ping"))
 	fmt.Fprintf(out, "PING %s\n", prefix)
@@ -198,7 +261,7 @@ loop:
 			in := &ndn.Interest{Name: pingPrefix.Append(ndn.GenericComponent(strconv.FormatUint(n, 10))),
 				MustBeFresh: true, Lifetime: lifetime}
 			t0 := time.Now()
-			_, err := cl.Express(ctx, in, app.ExpressOptions{Verifier: v})
+			_, err := cl.Express(ctx, in, eo)
 			rtt := float64(time.Since(t0).Microseconds()) / 1000
 			st.mu.Lock()
 			defer st.mu.Unlock()

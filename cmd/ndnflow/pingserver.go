@@ -38,7 +38,7 @@ interrupted or until it has answered -c Interests.`,
 			if size < 0 || size > 8000 || maxReplies < 0 {
 				return usageError{errors.New("--size must be in [0, 8000] and -c not negative")}
 			}
-			signer, err := af.signer(sign)
+			signer, signerCert, err := af.signer(sign)
 			if err != nil {
 				return err
 			}
@@ -47,6 +47,11 @@ interrupted or until it has answered -c Interests.`,
 				return err
 			}
 			defer cl.Close()
+			if cp, err := serveCert(cmd, cl, signerCert); err != nil {
+				return err
+			} else if cp != nil {
+				defer cp.Close()
+			}
 			payload := make([]byte, size)
 			rand.Read(payload)
 			ctx, stop := context.WithCancel(cmd.Context())

@@ -50,7 +50,7 @@ again without reading or signing anything.`,
 			if chunk <= 0 || chunk > 8000 {
 				return usageError{errors.New("--chunk-size must be in [1, 8000]")}
 			}
-			signer, err := af.signer(sign)
+			signer, signerCert, err := af.signer(sign)
 			if err != nil {
 				return err
 			}
@@ -66,6 +66,11 @@ again without reading or signing anything.`,
 				return err
 			}
 			defer cl.Close()
+			if cp, err := serveCert(cmd, cl, signerCert); err != nil {
+				return err
+			} else if cp != nil {
+				defer cp.Close()
+			}
 			ctx := cmd.Context()
 			opts := segmented.PublishOptions{Version: version, ChunkSize: chunk, Signer: signer, Freshness: freshness}
 			var pub *segmented.Publication

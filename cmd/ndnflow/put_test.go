@@ -12,6 +12,10 @@ import (
 	"time"
 
 	"github.com/ndnflow/ndnflow/app/apptest"
+	"github.com/ndnflow/ndnflow/ndn"
+	"github.com/ndnflow/ndnflow/security"
+	"github.com/ndnflow/ndnflow/security/cert"
+	"github.com/ndnflow/ndnflow/security/keychain"
 )
 
 // syncBuffer is a bytes.Buffer safe for a command goroutine and the test.
@@ -189,4 +193,63 @@ func TestToolUsageErrors(t *testing.T) {
 			t.Errorf("%s --help lacks examples or --uplink:\n%s", cmd, stdout)
 		}
 	}
+}
+
+// TestPutGetSigned signs with an Ed25519 key certified by a root key and
+// validates up to the root: get fetches the producer's certificate (served
+// by put) through the forwarder. A wrong anchor fails validation.
+func TestPutGetSigned(t *testing.T) {
+	uplink := testForwarder(t)
+	dir := t.TempDir()
+	kc, err := keychain.Open(filepath.Join(dir, "keychain"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, rootCert, err := kc.Generate(ndn.MustParseName("/test"), security.KeyEd25519, cert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, _, err := kc.Generate(ndn.MustParseName("/test/alice"), security.KeyEd25519, cert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued, err := cert.Issue(alice.Name(), alice.Public(), root.WithKeyLocator(ndn.KeyLocator{Name: root.Name()}), cert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kc.AddCert(issued); err != nil {
+		t.Fatal(err)
+	}
+	_, otherCert, err := kc.Generate(ndn.MustParseName("/other"), security.KeyEd25519, cert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchor, wrong := filepath.Join(dir, "root.cert"), filepath.Join(dir, "other.cert")
+	os.WriteFile(anchor, cert.EncodeBase64(rootCert.Wire()), 0o644)
+	os.WriteFile(wrong, cert.EncodeBase64(otherCert.Wire()), 0o644)
+	src := filepath.Join(dir, "src")
+	content := bytes.Repeat([]byte("signed "), 5000)
+	os.WriteFile(src, content, 0o600)
+
+	out, stop := background(t, "put", "--uplink", uplink, "--keychain", filepath.Join(dir, "keychain"),
+		"--sign", "/test/alice", "/test/alice/doc", src)
+	waitFor(t, "put", func() bool { return strings.Contains(out.String(), "/test/alice/doc/v=") })
+
+	dst := filepath.Join(dir, "dst")
+	code, _, stderr := runCLI(t, nil, "get", "--uplink", uplink, "/test/alice/doc", "-o", dst, "--trust-anchor", anchor)
+	if code != 0 {
+		t.Fatalf("get with the right anchor: exit %d: %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(dst); !bytes.Equal(got, content) {
+		t.Fatal("content differs")
+	}
+	code, _, stderr = runCLI(t, nil, "get", "--uplink", uplink, "/test/alice/doc", "-o", filepath.Join(dir, "x"), "--trust-anchor", wrong)
+	if code != 1 || !strings.Contains(stderr, "validation failed") {
+		t.Errorf("get with a wrong anchor: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, nil, "get", "--uplink", uplink, "/test/alice/doc", "-o", filepath.Join(dir, "y"), "--verify", wrong)
+	if code != 1 || !strings.Contains(stderr, "validation failed") {
+		t.Errorf("get --verify with the wrong key: exit %d: %s", code, stderr)
+	}
+	stop()
 }
