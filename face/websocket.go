@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -93,7 +94,7 @@ func ListenWebSocket(ctx context.Context, addr string, cfg WebSocketConfig) (*We
 	ap := ln.Addr().(*net.TCPAddr).AddrPort()
 	uri := "ws://" + netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()).String()
 	l := &WebSocketListener{ln: ln, uri: uri}
-	l.srv = &http.Server{Handler: WebSocketHandler(uri, cfg)}
+	l.srv = &http.Server{Handler: WebSocketHandler(uri, cfg), ReadHeaderTimeout: 10 * time.Second}
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
