@@ -51,7 +51,13 @@ func TestFragmentationRandomMTU(t *testing.T) {
 }
 
 func TestFragmentationLossAndReorder(t *testing.T) {
-	a, b := face.NewMemPair(face.MemPairConfig{})
+	for _, pairName := range []string{"mem", "udp4"} {
+		t.Run(pairName, func(t *testing.T) { testFragmentationLoss(t, pairName) })
+	}
+}
+
+func testFragmentationLoss(t *testing.T, pairName string) {
+	a, b := findPair(pairName).make(t)
 	lossy := facetest.NewLossy(a, 0.05, 7)
 	lossy.Shuffle = true
 	fa, fb, _, rb := facePair(t, lossy, b, face.Config{MTU: 600}, face.Config{ReassemblyTimeout: 50 * time.Millisecond})
