@@ -24,7 +24,7 @@ type netnsPair struct {
 	ifA, ifB string
 }
 
-func newNetnsPair(t *testing.T) *netnsPair {
+func newNetnsPair(t testing.TB) *netnsPair {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("skipping: creating network namespaces needs root (CI runs as root)")
@@ -68,7 +68,7 @@ func newNetnsPair(t *testing.T) *netnsPair {
 
 // inNetns runs fn on a thread switched into namespace ns; sockets fn opens
 // stay in ns.
-func inNetns(t *testing.T, ns string, fn func()) {
+func inNetns(t testing.TB, ns string, fn func()) {
 	t.Helper()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -219,5 +219,46 @@ func TestUDPMulticast(t *testing.T) {
 				t.Errorf("reverse direction: %v", back)
 			}
 		})
+	}
+}
+
+// BenchmarkFacePairNetns runs the face-pair benchmark over a veth pair
+// between two network namespaces (root only):
+//
+//	go test -run XXX -bench FacePairNetns -benchtime 100000x ./face/
+func BenchmarkFacePairNetns(b *testing.B) {
+	p := newNetnsPair(b)
+	makers := []pairMaker{
+		{"ether", func(tb testing.TB) (face.Transport, face.Transport) {
+			var ta, tc face.Transport
+			var err error
+			inNetns(tb, p.nsA, func() { ta, err = face.NewEthernet(p.ifA, face.EthernetConfig{}) })
+			if err != nil {
+				tb.Fatal(err)
+			}
+			inNetns(tb, p.nsB, func() { tc, err = face.NewEthernet(p.ifB, face.EthernetConfig{}) })
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return ta, tc
+		}},
+		{"udp4-multicast", func(tb testing.TB) (face.Transport, face.Transport) {
+			var ta, tc face.Transport
+			var err error
+			inNetns(tb, p.nsA, func() { ta, err = face.NewUDPMulticast(face.UDPMulticastConfig{Interface: p.ifA}) })
+			if err != nil {
+				tb.Fatal(err)
+			}
+			inNetns(tb, p.nsB, func() { tc, err = face.NewUDPMulticast(face.UDPMulticastConfig{Interface: p.ifB}) })
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return ta, tc
+		}},
+	}
+	for _, pm := range makers {
+		for _, size := range []int{100, 4000} {
+			b.Run(fmt.Sprintf("%s/%dB", pm.name, size), func(b *testing.B) { benchPair(b, pm, size) })
+		}
 	}
 }

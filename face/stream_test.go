@@ -357,16 +357,24 @@ func TestUDPOnDemandIdleAndGarbage(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("idle on-demand face not closed")
 	}
-	// A new datagram from the same peer creates a new face.
+	// A new datagram from the same peer creates a new face; made
+	// persistent, it outlives the idle timeout.
 	c.Write(facetest.Data("/again", 5))
+	var f2 *face.Face
 	select {
-	case f2 := <-srv.acc:
+	case f2 = <-srv.acc:
 		defer func() { f2.Close(); <-f2.Done() }()
 		if f2 == f {
 			t.Error("same face")
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("no new on-demand face")
+	}
+	f2.SetPersistency(face.PersistencyPersistent)
+	select {
+	case <-f2.Done():
+		t.Error("persistent face closed for idleness")
+	case <-time.After(300 * time.Millisecond):
 	}
 }
 
