@@ -67,6 +67,10 @@ func TestExpressServe(t *testing.T) {
 	if string(d.Content) != "hello" || d.Name.String() != "/example/app/x" {
 		t.Errorf("got %s %q", d.Name, d.Content)
 	}
+	if fwd.Counters.TokensEchoed.Load() != 1 || fwd.Counters.TokensMissing.Load()+fwd.Counters.TokensWrong.Load() != 0 {
+		t.Errorf("producer did not echo the PIT token: echoed %d, missing %d, wrong %d", fwd.Counters.TokensEchoed.Load(),
+			fwd.Counters.TokensMissing.Load(), fwd.Counters.TokensWrong.Load())
+	}
 	// CanBePrefix Interest.
 	d, err = cons.Express(ctxT(t, 5*time.Second), &ndn.Interest{Name: prefix, CanBePrefix: true}, app.ExpressOptions{})
 	if err != nil || !prefix.IsPrefixOf(d.Name) {

@@ -9,6 +9,7 @@ package apptest
 
 import (
 	"context"
+	"encoding/binary"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,10 @@ type LinkOptions struct {
 // Counters of a Forwarder.
 type Counters struct {
 	Interests, Data, Nacks, Dropped, Lost, Marked, Commands atomic.Uint64
+	// TokensEchoed counts Data and Nacks from producers that carried back
+	// the PIT token the forwarder put on the Interest; TokensMissing those
+	// that carried none, TokensWrong those with a token it never issued.
+	TokensEchoed, TokensMissing, TokensWrong atomic.Uint64
 }
 
 // Forwarder is the test forwarder. Every packet is processed under one
@@ -43,13 +48,15 @@ type Counters struct {
 type Forwarder struct {
 	Counters Counters
 
-	mu     sync.Mutex // protects faces, fib, pit, nextID, closed, lns
-	faces  map[uint64]*Face
-	fib    []route
-	pit    map[string]*pitEntry
-	nextID uint64
-	closed bool
-	lns    []*face.StreamListener
+	mu      sync.Mutex // protects faces, fib, pit, nextID, closed, lns
+	faces   map[uint64]*Face
+	fib     []route
+	pit     map[string]*pitEntry
+	nextID  uint64
+	tokens  map[uint64]bool // PIT tokens put on forwarded Interests, not yet answered
+	nextTok uint64
+	closed  bool
+	lns     []*face.StreamListener
 
 	wg sync.WaitGroup
 }
@@ -73,7 +80,7 @@ type pitEntry struct {
 
 // New returns a Forwarder with no faces.
 func New() *Forwarder {
-	return &Forwarder{faces: make(map[uint64]*Face), pit: make(map[string]*pitEntry), nextID: 256}
+	return &Forwarder{faces: make(map[uint64]*Face), pit: make(map[string]*pitEntry), tokens: make(map[uint64]bool), nextID: 256}
 }
 
 // Face is one face of the test forwarder.
@@ -239,6 +246,7 @@ func (f *Forwarder) handle(in *Face, lp *ndn.LpPacket) {
 		}
 		if lp.IsNack {
 			f.Counters.Nacks.Add(1)
+			f.checkToken(lp)
 			f.onNack(&i, lp)
 			return
 		}
@@ -251,9 +259,22 @@ func (f *Forwarder) handle(in *Face, lp *ndn.LpPacket) {
 			return
 		}
 		f.Counters.Data.Add(1)
+		f.checkToken(lp)
 		f.onData(&d, lp)
 	default:
 		f.Counters.Dropped.Add(1)
+	}
+}
+
+func (f *Forwarder) checkToken(lp *ndn.LpPacket) {
+	switch {
+	case len(lp.PitToken) == 0:
+		f.Counters.TokensMissing.Add(1)
+	case len(lp.PitToken) == 8 && f.tokens[binary.BigEndian.Uint64(lp.PitToken)]:
+		delete(f.tokens, binary.BigEndian.Uint64(lp.PitToken))
+		f.Counters.TokensEchoed.Add(1)
+	default:
+		f.Counters.TokensWrong.Add(1)
 	}
 }
 
@@ -304,7 +325,15 @@ func (f *Forwarder) onInterest(in *Face, i *ndn.Interest, lp *ndn.LpPacket) {
 		e.in = append(e.in, rec)
 	}
 	if out := f.faces[best.face]; out != nil {
-		out.send(&ndn.LpPacket{Fragment: lp.Fragment}, false)
+		// Like ndnd, put a token of our own on the Interest; the producer
+		// must echo it (ndn-protocols.md §3.5).
+		f.nextTok++
+		if len(f.tokens) > 1<<16 {
+			clear(f.tokens) // forget unanswered ones
+		}
+		f.tokens[f.nextTok] = true
+		tok := binary.BigEndian.AppendUint64(nil, f.nextTok)
+		out.send(&ndn.LpPacket{PitToken: tok, Fragment: lp.Fragment}, false)
 	}
 }
 

@@ -356,3 +356,36 @@ func TestDiscoveryWithoutRDR(t *testing.T) {
 		t.Fatalf("got %q from %v, err %v", out.String(), res.Name, err)
 	}
 }
+
+// TestOutOfOrder delays every fifth segment's reply so segments arrive out
+// of order: the output must still be in order.
+func TestOutOfOrder(t *testing.T) {
+	fwd := newFwd(t)
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
+	const n = 200
+	h := segHandler(func(i *ndn.Interest, seg uint64) *ndn.Data {
+		if seg >= n {
+			return nil
+		}
+		if seg%5 == 0 {
+			time.Sleep(3 * time.Millisecond)
+		}
+		return &ndn.Data{Name: i.Name.Clone(), Content: []byte{byte(seg)}, FinalBlock: ndn.SegmentComponent(n - 1)}
+	})
+	if _, err := prod.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/ooo"), h, app.ServeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	res, err := segmented.Fetch(ctxT(t, 20*time.Second), cons, ndn.MustParseName("/ooo/v=1"), &out, segmented.FetchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range out.Bytes() {
+		if b != byte(i) {
+			t.Fatalf("byte %d is %d: output out of order", i, b)
+		}
+	}
+	if out.Len() != n || res.Segments != n {
+		t.Fatalf("%d bytes, %d segments", out.Len(), res.Segments)
+	}
+}
