@@ -49,7 +49,8 @@ type Config struct {
 	NameLen int
 	// Payload is the Content size in octets; default 100.
 	Payload int
-	// Window is the number of Interests in flight per flow; default 32.
+	// Window is the number of Interests in flight per flow; default 32
+	// (fetch with the app fetcher: the largest congestion window).
 	Window int
 	// FIBSize is the number of extra routes registered; default 0.
 	FIBSize int
@@ -63,6 +64,10 @@ type Config struct {
 	// 16 MiB. Its segments are Payload octets (fetch's default Payload is
 	// 8000).
 	ObjectSize int64
+	// Fetcher is how the fetch scenario fetches: "app" (app/segmented with
+	// CUBIC congestion control, the default) or "gen" (the generator's
+	// fixed window). The relay target supports only gen, its default there.
+	Fetcher string
 	// Timeout is how long an Interest may go unanswered before it counts as
 	// lost (and, fetching, is sent again); default 1 s.
 	Timeout time.Duration
@@ -125,6 +130,12 @@ func (c *Config) applyDefaults() {
 	}
 	if c.ObjectSize == 0 {
 		c.ObjectSize = 16 << 20
+	}
+	if c.Fetcher == "" {
+		c.Fetcher = FetcherApp
+		if c.Target == TargetRelay || c.Scenario == ScenarioRelay {
+			c.Fetcher = FetcherGen
+		}
 	}
 	if c.Timeout == 0 {
 		c.Timeout = time.Second
@@ -193,6 +204,10 @@ func (c *Config) Validate() error {
 		return bad("--object-size %d must be positive", c.ObjectSize)
 	case c.Scenario == ScenarioFetch && c.Payload < 1:
 		return bad("--payload must be at least 1 for fetch (it is the segment size)")
+	case c.Fetcher != FetcherApp && c.Fetcher != FetcherGen:
+		return bad("--fetcher %q: want app or gen", c.Fetcher)
+	case c.Scenario == ScenarioFetch && c.Fetcher == FetcherApp && c.Target == TargetRelay:
+		return bad("--fetcher app cannot go through the relay (it registers prefixes); use --fetcher gen")
 	case c.Timeout < 10*time.Millisecond:
 		return bad("--timeout %v: want at least 10ms", c.Timeout)
 	case c.StallTimeout < c.Timeout:

@@ -39,6 +39,8 @@ func TestConfigValidate(t *testing.T) {
 		{"repeat", Config{Repeat: -1, Spawn: spawn}, "--repeat"},
 		{"object size", Config{Scenario: ScenarioFetch, ObjectSize: -1, Spawn: spawn}, "--object-size"},
 		{"internal without spawn", Config{}, "child processes"},
+		{"unknown fetcher", Config{Scenario: ScenarioFetch, Fetcher: "wget", Spawn: spawn}, "--fetcher"},
+		{"app fetcher through the relay", Config{Scenario: ScenarioFetch, Target: TargetRelay, Fetcher: FetcherApp, Spawn: spawn}, "--fetcher app"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -113,12 +113,17 @@ func runTarget(ctx context.Context, cfg *Config, target string, run int) (res Re
 	if err := s.start(ctx); err != nil {
 		return Result{}, err
 	}
-	if err := s.connect(ctx); err != nil {
-		return Result{}, err
-	}
-	if cfg.Scenario == ScenarioFetch {
-		res, err = s.measureFetch(ctx)
-	} else {
+	switch {
+	case cfg.Scenario == ScenarioFetch && cfg.Fetcher == FetcherApp:
+		res, err = s.measureFetchApp(ctx)
+	default:
+		if err = s.connect(ctx); err != nil {
+			return Result{}, err
+		}
+		if cfg.Scenario == ScenarioFetch {
+			res, err = s.measureFetch(ctx)
+			break
+		}
 		res, err = s.measure(ctx)
 	}
 	if err != nil {

@@ -103,9 +103,12 @@ func TestRelayScenarioEfficiency(t *testing.T) {
 }
 
 func TestFetch(t *testing.T) {
-	for _, target := range []string{TargetRelay, TargetInproc} {
-		t.Run(target, func(t *testing.T) {
-			cfg := short(target, "unix")
+	for _, tt := range []struct{ target, fetcher string }{
+		{TargetRelay, FetcherGen}, {TargetInproc, FetcherGen}, {TargetInproc, FetcherApp},
+	} {
+		t.Run(tt.target+"/"+tt.fetcher, func(t *testing.T) {
+			cfg := short(tt.target, "unix")
+			cfg.Fetcher = tt.fetcher
 			cfg.Scenario = ScenarioFetch
 			cfg.ObjectSize = 2 << 20
 			cfg.Payload = 8000

@@ -133,7 +133,12 @@ func newBenchScenarioCmd(scenario, short string) *cobra.Command {
 		defPayload = 8000
 	}
 	f.IntVar(&cfg.Payload, "payload", defPayload, "Content octets per Data (fetch: segment size)")
-	f.IntVar(&cfg.Window, "window", 32, "Interests in flight per flow")
+	defWindow := 32
+	if scenario == bench.ScenarioFetch {
+		defWindow = 1024
+		f.StringVar(&cfg.Fetcher, "fetcher", "", "app (app/segmented, CUBIC; default) or gen (the generator's fixed window; default with --target relay)")
+	}
+	f.IntVar(&cfg.Window, "window", defWindow, "Interests in flight per flow (fetch with app: the largest congestion window)")
 	f.IntVar(&cfg.FIBSize, "fib-size", 0, "extra routes registered on the target")
 	f.Float64Var(&cfg.CSHit, "cs-hit", 0, "fraction of Interests that repeat an earlier name")
 	f.DurationVar(&cfg.Duration, "duration", 10*time.Second, "measured interval")
