@@ -7,9 +7,9 @@
 // framing but not NDN packet types.
 //
 // A [Face] is a Transport plus the NDNLPv2 link service, an id, counters,
-// a persistency and a state. It runs two goroutines: RoutineReceive reads
+// a persistency and a state. It runs two goroutines: routineReceive reads
 // batches from the transport, decodes them and hands them to the owner's
-// [Handler]; RoutineSend drains a bounded send queue in batches, marks
+// [Handler]; routineSend drains a bounded send queue in batches, marks
 // congestion (CoDel-style) when packets wait too long, and writes them.
 //
 // Listeners ([UDPListener], [StreamListener]) create transports for remote

@@ -14,8 +14,11 @@ import (
 // EtherType is NDN's EtherType (ndn-protocols.md §3.6).
 const EtherType = 0x8624
 
-// EthernetMulticastGroup is NDN's Ethernet multicast address.
-var EthernetMulticastGroup = net.HardwareAddr{0x01, 0x00, 0x5E, 0x00, 0x17, 0xAA}
+// EthernetMulticastGroup returns NDN's Ethernet multicast address,
+// 01:00:5E:00:17:AA.
+func EthernetMulticastGroup() net.HardwareAddr {
+	return net.HardwareAddr{0x01, 0x00, 0x5E, 0x00, 0x17, 0xAA}
+}
 
 // EthernetConfig configures NewEthernet. The zero value is usable.
 type EthernetConfig struct {
@@ -63,7 +66,7 @@ func NewEthernet(ifname string, cfg EthernetConfig) (Transport, error) {
 	remote := cfg.Remote
 	multicast := remote == nil
 	if multicast {
-		remote = EthernetMulticastGroup
+		remote = EthernetMulticastGroup()
 		mreq := unix.PacketMreq{Ifindex: int32(ifi.Index), Type: unix.PACKET_MR_MULTICAST, Alen: 6}
 		copy(mreq.Address[:], remote)
 		if err := unix.SetsockoptPacketMreq(fd, unix.SOL_PACKET, unix.PACKET_ADD_MEMBERSHIP, &mreq); err != nil {

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Handler receives batches of packets from a face's RoutineReceive. The
+// Handler receives batches of packets from a face's routineReceive. The
 // batch slice belongs to the face and is reused as soon as the handler
 // returns; each *RxPacket in it belongs to the handler, which must Release it
 // (now or later, from any goroutine). A handler must not block for long: the
@@ -117,8 +117,8 @@ func (c *Config) applyDefaults(info TransportInfo) {
 // Face is a transport with the NDNLPv2 link service, an id, counters, a
 // persistency and a state. Its methods are safe for concurrent use.
 //
-// Goroutines: RoutineReceive reads frame batches from the transport, decodes
-// and reassembles them and calls the Handler; RoutineSend drains the send
+// Goroutines: routineReceive reads frame batches from the transport, decodes
+// and reassembles them and calls the Handler; routineSend drains the send
 // queue in batches, marks congestion, fragments and writes. Both exit after
 // Close; Done reports when.
 type Face struct {
@@ -147,8 +147,8 @@ type Face struct {
 	idle      *time.Timer
 	closeErr  atomic.Pointer[error]
 
-	rx  rxState      // owned by RoutineReceive
-	tx  txState      // owned by RoutineSend
+	rx  rxState      // owned by routineReceive
+	tx  txState      // owned by routineSend
 	rel *reliability // nil unless Config.Reliability
 }
 
@@ -185,8 +185,8 @@ func New(t Transport, cfg Config) *Face {
 	}
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); f.RoutineReceive() }()
-	go func() { defer wg.Done(); f.RoutineSend() }()
+	go func() { defer wg.Done(); f.routineReceive() }()
+	go func() { defer wg.Done(); f.routineSend() }()
 	go func() { wg.Wait(); close(f.exited) }()
 	return f
 }
@@ -326,10 +326,10 @@ func (f *Face) checkIdle() {
 	f.idle.Reset(timeout)
 }
 
-// RoutineReceive is the face's receive goroutine (started by New): it reads
+// routineReceive is the face's receive goroutine (started by New): it reads
 // batches of frames, runs the link service on each and hands the packets to
 // the Handler.
-func (f *Face) RoutineReceive() {
+func (f *Face) routineReceive() {
 	bs := max(f.t.BatchSize(), 1)
 	slots := make([]*RxPacket, bs)
 	bufs := make([][]byte, bs)
@@ -432,9 +432,9 @@ func (f *Face) RoutineReceive() {
 	}
 }
 
-// RoutineSend is the face's send goroutine (started by New): it drains the
+// routineSend is the face's send goroutine (started by New): it drains the
 // send queue in batches and writes them to the transport.
-func (f *Face) RoutineSend() {
+func (f *Face) routineSend() {
 	bs := max(f.t.BatchSize(), 1)
 	items := make([]*txItem, 0, bs)
 	var tick <-chan time.Time

@@ -12,7 +12,7 @@ import (
 // MaxFragments is the largest FragCount sent or accepted (as NFD).
 const MaxFragments = 400
 
-// rxState is the receive half of the link service, owned by RoutineReceive.
+// rxState is the receive half of the link service, owned by routineReceive.
 type rxState struct {
 	f     *Face
 	reasm reassembler
@@ -218,7 +218,7 @@ func (f *Face) Send(p *ndn.LpPacket) bool {
 	}
 }
 
-// txState is the send half of the link service, owned by RoutineSend.
+// txState is the send half of the link service, owned by routineSend.
 type txState struct {
 	f        *Face
 	seq      uint64

@@ -7,7 +7,7 @@ import "github.com/ndnflow/ndnflow/ndn"
 // (sender, Sequence − FragIndex). Each holds one pooled buffer into which fragment
 // payloads are copied on arrival (so the frames' buffers are reused at once);
 // the number of partials is bounded and the oldest is evicted when full.
-// It is owned by RoutineReceive.
+// It is owned by routineReceive.
 type reassembler struct {
 	f         *Face
 	timeout   int64

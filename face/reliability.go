@@ -33,7 +33,7 @@ type relEntry struct {
 }
 
 // reliability is shared by the face's two goroutines; mu protects the
-// send-side fields. seen/seenRing belong to RoutineReceive alone.
+// send-side fields. seen/seenRing belong to routineReceive alone.
 type reliability struct {
 	f *Face
 

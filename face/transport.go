@@ -3,8 +3,8 @@ package face
 // Transport moves frames (one TLV element each: an LpPacket or a bare
 // Interest/Data) between this process and one remote peer, in batches.
 //
-// Read is called by one goroutine at a time (a face's RoutineReceive), Write
-// by one goroutine at a time (RoutineSend); the two may run concurrently with
+// Read is called by one goroutine at a time (a face's routineReceive), Write
+// by one goroutine at a time (routineSend); the two may run concurrently with
 // each other and with Close and Info.
 type Transport interface {
 	// Read blocks until at least one frame is available, then stores up to
