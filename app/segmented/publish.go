@@ -69,9 +69,9 @@ type SegmentStore interface {
 	Final(versioned ndn.Name) (uint64, bool)
 }
 
-// source produces the signed wire of one segment.
+// source produces one signed segment.
 type source interface {
-	segment(seg uint64, dst []byte) ([]byte, error)
+	segment(seg uint64) (*ndn.Data, error)
 }
 
 // Publication is a published, versioned object being served.
@@ -126,7 +126,13 @@ func Publish(ctx context.Context, c *app.Client, name ndn.Name, r io.Reader, opt
 			return nil, err
 		}
 		final = uint64(len(segs) - 1)
-		src = memSource(segs)
+		ms := make(memSource, len(segs))
+		for i, w := range segs {
+			if err := ms[i].Decode(w); err != nil {
+				return nil, err
+			}
+		}
+		src = ms
 	}
 	return serve(ctx, c, versioned, final, src, opts)
 }
@@ -227,13 +233,14 @@ func signStream(versioned ndn.Name, r io.Reader, opts PublishOptions, yield func
 	}
 }
 
-type memSource [][]byte
+// memSource holds every segment decoded, so serving one allocates nothing.
+type memSource []ndn.Data
 
-func (s memSource) segment(seg uint64, dst []byte) ([]byte, error) {
+func (s memSource) segment(seg uint64) (*ndn.Data, error) {
 	if seg >= uint64(len(s)) {
 		return nil, errNoSegment
 	}
-	return s[seg], nil // immutable once published: no copy
+	return &s[seg], nil // immutable once published: shared, not copied
 }
 
 type storeSource struct {
@@ -241,8 +248,20 @@ type storeSource struct {
 	name ndn.Name
 }
 
-func (s storeSource) segment(seg uint64, dst []byte) ([]byte, error) {
-	return s.st.Get(s.name, seg, dst)
+func (s storeSource) segment(seg uint64) (*ndn.Data, error) {
+	w, err := s.st.Get(s.name, seg, nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeData(w)
+}
+
+func decodeData(w []byte) (*ndn.Data, error) {
+	d := new(ndn.Data)
+	if err := d.Decode(w); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 type readerAtSource struct {
@@ -253,7 +272,7 @@ type readerAtSource struct {
 	opts      PublishOptions
 }
 
-func (s *readerAtSource) segment(seg uint64, _ []byte) ([]byte, error) {
+func (s *readerAtSource) segment(seg uint64) (*ndn.Data, error) {
 	if seg > s.final {
 		return nil, errNoSegment
 	}
@@ -263,7 +282,11 @@ func (s *readerAtSource) segment(seg uint64, _ []byte) ([]byte, error) {
 	if _, err := s.r.ReadAt(buf, off); err != nil && !(errors.Is(err, io.EOF) && n == int64(len(buf))) {
 		return nil, err
 	}
-	return makeSegment(s.versioned, seg, buf, s.final, true, &s.opts)
+	w, err := makeSegment(s.versioned, seg, buf, s.final, true, &s.opts)
+	if err != nil {
+		return nil, err
+	}
+	return decodeData(w)
 }
 
 var errNoSegment = errors.New("segmented: no such segment")
@@ -273,6 +296,9 @@ func serve(ctx context.Context, c *app.Client, versioned ndn.Name, final uint64,
 	p := &Publication{Name: versioned, Final: final, prefix: versioned.Prefix(-1), src: src, signer: opts.Signer}
 	so := opts.Serve
 	so.Signer = opts.Signer
+	if _, ok := src.(memSource); ok {
+		so.Inline = true // prepared Data: microseconds, never blocks
+	}
 	prod, err := c.Serve(ctx, p.prefix, p.handle, so)
 	if err != nil {
 		return nil, err
@@ -304,16 +330,9 @@ func (p *Publication) handle(_ context.Context, i *ndn.Interest) (*ndn.Data, err
 	default:
 		return nil, nil
 	}
-	w, err := p.src.segment(seg, nil)
-	if err != nil {
-		if errors.Is(err, errNoSegment) {
-			return nil, nil
-		}
-		return nil, err
+	d, err := p.src.segment(seg)
+	if errors.Is(err, errNoSegment) {
+		return nil, nil
 	}
-	d := new(ndn.Data)
-	if err := d.Decode(w); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return d, err
 }
