@@ -221,7 +221,7 @@ func TestReconnect(t *testing.T) {
 }
 
 func TestConnectURI(t *testing.T) {
-	for _, uri := range []string{"ftp://x", "unix://", "tcp://", "::bad"} {
+	for _, uri := range []string{"ftp://x", "unix://", "tcp://", "udp://", "ws://", "::bad"} {
 		_, err := app.Connect(context.Background(), uri, app.Options{})
 		if !errors.Is(err, app.ErrURI) {
 			t.Errorf("%q: err %v, want ErrURI", uri, err)
@@ -248,5 +248,34 @@ func TestRegisterNoManagement(t *testing.T) {
 	_, err = c.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/p"), echoHandler("x"), app.ServeOptions{})
 	if !errors.Is(err, app.ErrRegister) || !strings.Contains(err.Error(), "rib/register /p") {
 		t.Fatalf("err %v, want ErrRegister naming rib/register /p", err)
+	}
+}
+
+// TestTransports serves and expresses over each kind of uplink.
+func TestTransports(t *testing.T) {
+	for _, kind := range []string{"tcp", "udp", "ws"} {
+		t.Run(kind, func(t *testing.T) {
+			fwd := newFwd(t)
+			uri, err := fwd.Listen(kind, apptest.LinkOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cs [2]*app.Client
+			for i := range cs {
+				if cs[i], err = app.Connect(context.Background(), uri, app.Options{}); err != nil {
+					t.Fatal(err)
+				}
+				defer cs[i].Close()
+			}
+			prefix := ndn.MustParseName("/over").Append(ndn.GenericComponent(kind))
+			if _, err := cs[0].Serve(ctxT(t, 5*time.Second), prefix, echoHandler(kind), app.ServeOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			d, err := cs[1].Express(ctxT(t, 5*time.Second), &ndn.Interest{Name: prefix.Append(ndn.GenericComponent("x"))},
+				app.ExpressOptions{Retries: 2})
+			if err != nil || string(d.Content) != kind {
+				t.Fatalf("Express over %s: %v %v", uri, d, err)
+			}
+		})
 	}
 }

@@ -131,8 +131,8 @@ type Client struct {
 }
 
 // Connect opens a Client to the forwarder at uri: "unix:///path",
-// "tcp://host:port" (also tcp4, tcp6) or "udp://host:port" (also udp4,
-// udp6). An empty uri means $NDN_CLIENT_TRANSPORT, else DefaultURI. With
+// "tcp://host:port" (also tcp4, tcp6), "udp://host:port" (also udp4,
+// udp6; port 6363 by default) or "ws://host:port/path" (also wss). An empty uri means $NDN_CLIENT_TRANSPORT, else DefaultURI. With
 // Options.Dial set, uri is only used in messages.
 func Connect(ctx context.Context, uri string, opts Options) (*Client, error) {
 	opts.applyDefaults()
@@ -201,10 +201,14 @@ func dialerFor(uri string) (func(ctx context.Context) (face.Transport, error), e
 		if u.Host == "" {
 			return nil, fmt.Errorf("%w: %q has no host:port", ErrURI, uri)
 		}
-		host := withDefaultPort(u.Host)
-		return func(ctx context.Context) (face.Transport, error) { return dialUDP(ctx, host) }, nil
+		return func(ctx context.Context) (face.Transport, error) { return face.Dial(ctx, uri, face.DialConfig{}) }, nil
+	case "ws", "wss":
+		if u.Host == "" {
+			return nil, fmt.Errorf("%w: %q has no host", ErrURI, uri)
+		}
+		return func(ctx context.Context) (face.Transport, error) { return face.DialWebSocket(ctx, uri) }, nil
 	}
-	return nil, fmt.Errorf("%w: scheme %q of %q (want unix, tcp or udp)", ErrURI, u.Scheme, uri)
+	return nil, fmt.Errorf("%w: scheme %q of %q (want unix, tcp, udp, ws or wss)", ErrURI, u.Scheme, uri)
 }
 
 func withDefaultPort(host string) string {
@@ -212,39 +216,6 @@ func withDefaultPort(host string) string {
 		return net.JoinHostPort(strings.Trim(host, "[]"), "6363")
 	}
 	return host
-}
-
-// udpClientTransport is a face UDP transport together with the listener
-// socket it was dialled from, closed together.
-type udpClientTransport struct {
-	face.Transport
-	ln *face.UDPListener
-}
-
-func (t *udpClientTransport) Close() error {
-	t.Transport.Close()
-	return t.ln.Close()
-}
-
-func dialUDP(ctx context.Context, remote string) (face.Transport, error) {
-	h, _, err := net.SplitHostPort(remote)
-	if err != nil {
-		return nil, err
-	}
-	local := "0.0.0.0:0"
-	if strings.Contains(h, ":") {
-		local = "[::]:0"
-	}
-	ln, err := face.ListenUDP(ctx, local, face.UDPListenerConfig{Accept: func(t face.Transport) { t.Close() }})
-	if err != nil {
-		return nil, err
-	}
-	t, err := ln.Dial(ctx, remote)
-	if err != nil && !errors.Is(err, face.ErrExists) {
-		ln.Close()
-		return nil, err
-	}
-	return &udpClientTransport{Transport: t, ln: ln}, nil
 }
 
 func (c *Client) setUp(tr face.Transport) {

@@ -10,6 +10,8 @@ package apptest
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
+	"io"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -56,7 +58,7 @@ type Forwarder struct {
 	tokens  map[uint64]bool // PIT tokens put on forwarded Interests, not yet answered
 	nextTok uint64
 	closed  bool
-	lns     []*face.StreamListener
+	lns     []io.Closer
 
 	wg sync.WaitGroup
 }
@@ -134,6 +136,40 @@ func (f *Forwarder) ListenUnix(path string, opt LinkOptions) error {
 	f.lns = append(f.lns, ln)
 	f.mu.Unlock()
 	return nil
+}
+
+// Listen accepts applications on a loopback listener of the given kind
+// ("tcp", "udp" or "ws") at a free port, and returns the URI to connect to.
+func (f *Forwarder) Listen(kind string, opt LinkOptions) (string, error) {
+	accept := func(t face.Transport) { f.AddFace(t, opt) }
+	var ln io.Closer
+	var uri string
+	switch kind {
+	case "tcp":
+		l, err := face.ListenTCP(context.Background(), "127.0.0.1:0", face.StreamListenerConfig{Accept: accept})
+		if err != nil {
+			return "", err
+		}
+		ln, uri = l, "tcp://"+l.Addr().String()
+	case "udp":
+		l, err := face.ListenUDP(context.Background(), "127.0.0.1:0", face.UDPListenerConfig{Accept: accept})
+		if err != nil {
+			return "", err
+		}
+		ln, uri = l, "udp://"+l.LocalAddr().String()
+	case "ws":
+		l, err := face.ListenWebSocket(context.Background(), "127.0.0.1:0", face.WebSocketConfig{Accept: accept})
+		if err != nil {
+			return "", err
+		}
+		ln, uri = l, "ws://"+l.Addr().String()+"/"
+	default:
+		return "", fmt.Errorf("apptest: unknown listener kind %q", kind)
+	}
+	f.mu.Lock()
+	f.lns = append(f.lns, ln)
+	f.mu.Unlock()
+	return uri, nil
 }
 
 // AddRoute adds a FIB route to a face.
@@ -286,7 +322,7 @@ func pitKey(n ndn.Name, prefix bool) string {
 }
 
 func (f *Forwarder) onInterest(in *Face, i *ndn.Interest, lp *ndn.LpPacket) {
-	if i.Name.Len() >= 4 && i.Name.At(0).Equal(ndn.GenericComponent("localhost")) &&
+	if i.Name.Len() >= 4 && (i.Name.At(0).Equal(ndn.GenericComponent("localhost")) || i.Name.At(0).Equal(ndn.GenericComponent("localhop"))) &&
 		i.Name.At(1).Equal(ndn.GenericComponent("nfd")) && i.Name.At(2).Equal(ndn.GenericComponent("rib")) {
 		f.onCommand(in, i, lp)
 		return
@@ -383,7 +419,8 @@ func (f *Forwarder) onNack(i *ndn.Interest, lp *ndn.LpPacket) {
 // command times out.
 func (f *Forwarder) onCommand(in *Face, i *ndn.Interest, lp *ndn.LpPacket) {
 	f.Counters.Commands.Add(1)
-	req, err := mgmt.ParseCommand(i.Name, ndn.MustParseName("/localhost/nfd"))
+	mgmtPrefix := i.Name.Prefix(2) // /localhost/nfd or /localhop/nfd
+	req, err := mgmt.ParseCommand(i.Name, mgmtPrefix)
 	if err != nil || !i.IsSigned || len(i.SigInfo.Nonce) == 0 || !i.SigInfo.HasTime ||
 		(security.DigestSha256{}).Verify(i.SigInfo.Type, i.SignedPortion(nil), i.SigValue) != nil {
 		f.Counters.Dropped.Add(1)

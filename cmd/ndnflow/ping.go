@@ -31,7 +31,7 @@ type appFlags struct {
 
 func (f *appFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.uplink, "uplink", "",
-		"forwarder URI: unix:///path, tcp://host:port or udp://host:port (default $NDN_CLIENT_TRANSPORT, else "+app.DefaultURI+")")
+		"forwarder URI: unix:///path, tcp://host:port, udp://host:port or ws://host:port/ (default $NDN_CLIENT_TRANSPORT, else "+app.DefaultURI+")")
 }
 
 func (f *appFlags) registerKeychain(c *cobra.Command) {
