@@ -279,3 +279,27 @@ func TestTransports(t *testing.T) {
 		})
 	}
 }
+
+// TestRefresh: a route the forwarder lost comes back with the periodic
+// re-registration.
+func TestRefresh(t *testing.T) {
+	fwd := newFwd(t)
+	c, err := app.Connect(context.Background(), "mem", app.Options{RefreshInterval: 20 * time.Millisecond,
+		Dial: func(context.Context) (face.Transport, error) { return fwd.ConnectMem(apptest.LinkOptions{}), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	prefix := ndn.MustParseName("/refreshed")
+	if _, err := c.Serve(ctxT(t, 5*time.Second), prefix, echoHandler("r"), app.ServeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fwd.RemoveRoutes(prefix)
+	deadline := time.Now().Add(5 * time.Second)
+	for !fwd.HasRoute(prefix) {
+		if time.Now().After(deadline) {
+			t.Fatal("route not registered again")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

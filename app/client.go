@@ -45,6 +45,11 @@ type Options struct {
 	// local-scope transport (Unix, loopback TCP) and /localhop/nfd otherwise,
 	// as NDNts and ndnd choose.
 	CommandPrefix ndn.Name
+	// RefreshInterval is how often every served prefix is registered again,
+	// as NDNts does: it restores routes a forwarder lost without the Client
+	// noticing (a restart behind a datagram uplink). Default 5 min;
+	// negative disables.
+	RefreshInterval time.Duration
 	// SendQueueBytes bounds the frames waiting for the send goroutine;
 	// senders block while it is full. Default 4 MiB.
 	SendQueueBytes int
@@ -65,6 +70,9 @@ func (o *Options) applyDefaults() {
 	}
 	if o.CommandSigner == nil {
 		o.CommandSigner = digestSigner{}
+	}
+	if o.RefreshInterval == 0 {
+		o.RefreshInterval = 5 * time.Minute
 	}
 	if o.SendQueueBytes <= 0 {
 		o.SendQueueBytes = 4 << 20
@@ -170,6 +178,10 @@ func Connect(ctx context.Context, uri string, opts Options) (*Client, error) {
 	c.wg.Add(2)
 	go c.routineReceive(tr)
 	go c.routineSend()
+	if opts.RefreshInterval > 0 {
+		c.wg.Add(1)
+		go c.routineRefresh()
+	}
 	return c, nil
 }
 
@@ -336,6 +348,22 @@ func (c *Client) routineReceive(tr face.Transport) {
 			defer c.wg.Done()
 			c.reRegisterAll()
 		}()
+	}
+}
+
+// routineRefresh registers every served prefix again every
+// Options.RefreshInterval.
+func (c *Client) routineRefresh() {
+	defer c.wg.Done()
+	t := time.NewTicker(c.opts.RefreshInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.done:
+			return
+		case <-t.C:
+			c.reRegisterAll()
+		}
 	}
 }
 

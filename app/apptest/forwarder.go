@@ -188,6 +188,19 @@ func (f *Forwarder) addRouteLocked(prefix ndn.Name, faceID uint64) {
 	f.fib = append(f.fib, route{prefix: prefix.Clone(), face: faceID})
 }
 
+// RemoveRoutes drops every route of prefix, as a forwarder restart would.
+func (f *Forwarder) RemoveRoutes(prefix ndn.Name) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	kept := f.fib[:0]
+	for _, r := range f.fib {
+		if !r.prefix.Equal(prefix) {
+			kept = append(kept, r)
+		}
+	}
+	f.fib = kept
+}
+
 // Routes returns the registered prefixes, in URI form.
 func (f *Forwarder) Routes() []string {
 	f.mu.Lock()
