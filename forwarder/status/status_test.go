@@ -25,7 +25,7 @@ func setup(t *testing.T) (*forwarder.Forwarder, *rib.RIB, func(n int)) {
 	t.Helper()
 	fw := forwarder.New(forwarder.Config{Shards: 1})
 	t.Cleanup(func() { fw.Close() })
-	a, b := face.NewMemPair(face.MemPairConfig{URIA: "unix:///run/test.sock", URIB: "fd://42"})
+	a, b := face.NewMemPair(face.MemPairConfig{URIA: "fd://42", URIB: "unix:///run/test.sock"})
 	fwf := fw.AddFace(b, face.Config{})
 	app := face.New(a, face.Config{ID: 1, Handler: func(batch []*face.RxPacket) {
 		for _, p := range batch {
