@@ -12,6 +12,7 @@ func newFwCmd() *cobra.Command {
 		configPath          string
 		unix, udp, tcp, ws  []string
 		csCapacity, threads int
+		httpAddr            string
 	)
 	cmd := &cobra.Command{
 		Use:   "fw",
@@ -50,6 +51,9 @@ that kind's list from the file or the defaults, and an empty value
 			if f.Changed("cs-capacity") {
 				cfg.Tables.CsMaxPackets = &csCapacity
 			}
+			if f.Changed("http") {
+				cfg.HTTP = httpAddr
+			}
 			if f.Changed("threads") {
 				cfg.Forwarder.Threads = threads
 			}
@@ -75,5 +79,6 @@ that kind's list from the file or the defaults, and an empty value
 	f.StringArrayVar(&ws, "ws", nil, "WebSocket `HOST:PORT` to listen on (repeatable; empty disables)")
 	f.IntVar(&csCapacity, "cs-capacity", 65536, "content store capacity in packets (0 disables the CS)")
 	f.IntVar(&threads, "threads", 0, "forwarding threads (0: GOMAXPROCS)")
+	f.StringVar(&httpAddr, "http", "", "serve the status page and Prometheus /metrics on `HOST:PORT` (default off)")
 	return cmd
 }

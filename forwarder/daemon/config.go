@@ -29,6 +29,10 @@ type Config struct {
 	Faces     []FaceSection    `yaml:"faces"`
 	Routes    []RouteSection   `yaml:"routes"`
 	Strategy  []StrategyChoice `yaml:"strategy_choice"`
+	// Management configures the NFD management server (mgmt.go).
+	Management ManagementSection `yaml:"management"`
+	// HTTP is the HOST:PORT of the status page and /metrics; "" is off.
+	HTTP string `yaml:"http"`
 }
 
 // ForwarderSection configures the data plane.

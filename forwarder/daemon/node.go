@@ -56,6 +56,9 @@ func (n *Node) accept(t face.Transport) {
 }
 
 func (n *Node) start(ctx context.Context, c *Config) error {
+	if err := n.startManagement(ctx, c); err != nil {
+		return err
+	}
 	l := &c.Listeners
 	for _, p := range listOr(l.Unix, DefaultUnix) {
 		ln, err := face.ListenUnix(ctx, p, face.StreamListenerConfig{Accept: n.accept, Logger: n.log})
