@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"time"
 
@@ -29,7 +30,10 @@ type inproc struct {
 
 func (s *session) startInproc(ctx context.Context) error {
 	cfg := s.cfg
-	fcfg := forwarder.Config{Pool: s.pool, Logger: cfg.Logger, CsCapacity: cfg.CSCapacity}
+	// The forwarder logs every face the teardown resets at Info: keep
+	// warnings only.
+	log := slog.New(minLevel{cfg.Logger.Handler(), slog.LevelWarn})
+	fcfg := forwarder.Config{Pool: s.pool, Logger: log, CsCapacity: cfg.CSCapacity}
 	ip := &inproc{fw: forwarder.New(fcfg), accepted: make(chan *face.Face, 64)}
 	s.inproc = ip
 	accept := func(t face.Transport) {
@@ -51,21 +55,21 @@ func (s *session) startInproc(ctx context.Context) error {
 		if err := s.mkTemp(); err != nil {
 			return err
 		}
-		l, err := face.ListenUnix(ctx, filepath.Join(s.tmpDir, "nfd.sock"), face.StreamListenerConfig{Accept: accept, Logger: cfg.Logger})
+		l, err := face.ListenUnix(ctx, filepath.Join(s.tmpDir, "nfd.sock"), face.StreamListenerConfig{Accept: accept, Logger: log})
 		if err != nil {
 			return err
 		}
 		ip.closers = append(ip.closers, l.Close)
 		ep = endpoint{"unix", filepath.Join(s.tmpDir, "nfd.sock")}
 	case "tcp":
-		l, err := face.ListenTCP(ctx, "127.0.0.1:0", face.StreamListenerConfig{Accept: accept, Logger: cfg.Logger})
+		l, err := face.ListenTCP(ctx, "127.0.0.1:0", face.StreamListenerConfig{Accept: accept, Logger: log})
 		if err != nil {
 			return err
 		}
 		ip.closers = append(ip.closers, l.Close)
 		ep = endpoint{"tcp", l.Addr().String()}
 	case "udp":
-		l, err := face.ListenUDP(ctx, "127.0.0.1:0", face.UDPListenerConfig{Accept: accept, Pool: s.pool, Logger: cfg.Logger})
+		l, err := face.ListenUDP(ctx, "127.0.0.1:0", face.UDPListenerConfig{Accept: accept, Pool: s.pool, Logger: log})
 		if err != nil {
 			return err
 		}
@@ -104,4 +108,22 @@ func (ip *inproc) close() {
 		c()
 	}
 	ip.fw.Close()
+}
+
+// minLevel is a slog.Handler that drops records below min.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(as), h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.min}
 }
