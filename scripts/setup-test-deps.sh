@@ -12,8 +12,11 @@
 set -euo pipefail
 
 APT_PACKAGES=(
+	ffmpeg   # app/video, cmd/ndnflow video tests: packaging and ffprobe
+	chromium # cmd/ndnflow video test: headless player page with hls.js
 )
 NPM_DIRS=(
+	app/video/testdata/player # hls.js served offline to the headless browser
 )
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
