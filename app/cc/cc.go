@@ -23,6 +23,14 @@ type Algorithm interface {
 	OnCongestion(now time.Time)
 }
 
+// SlowStarter is implemented by windows with a slow-start phase that a
+// delay signal may end early, as HyStart++ (RFC 9406) does when the RTT
+// rises: the queue is filling though nothing is lost yet.
+type SlowStarter interface {
+	InSlowStart() bool
+	ExitSlowStart(now time.Time)
+}
+
 // AIMD is additive-increase/multiplicative-decrease with slow start. The
 // zero value is usable: initial window 2, increase 1 segment per RTT,
 // decrease to half, minimum window 1.
@@ -74,6 +82,13 @@ func (a *AIMD) OnAck(time.Time, time.Duration) {
 	}
 }
 
+// InSlowStart implements SlowStarter.
+func (a *AIMD) InSlowStart() bool { a.setup(); return a.cwnd < a.ssthresh }
+
+// ExitSlowStart implements SlowStarter: congestion avoidance from the
+// current window on.
+func (a *AIMD) ExitSlowStart(time.Time) { a.setup(); a.ssthresh = a.cwnd }
+
 // OnCongestion implements Algorithm.
 func (a *AIMD) OnCongestion(time.Time) {
 	a.setup()
@@ -97,6 +112,7 @@ type Cubic struct {
 	cwnd, ssthresh float64
 	wmax, lastWmax float64
 	lastDecrease   time.Time
+	probing        bool // avoidance began by ExitSlowStart, not by a decrease
 	init           bool
 }
 
@@ -132,13 +148,29 @@ func (c *Cubic) OnAck(now time.Time, srtt time.Duration) {
 	}
 	t := now.Sub(c.lastDecrease).Seconds()
 	k := math.Cbrt(c.wmax * (1 - c.Beta) / c.C)
+	if c.probing {
+		k = 0 // left slow start at Wmax: probe upwards from it
+	}
 	wCubic := c.C*math.Pow(t-k, 3) + c.wmax
 	// TCP-friendly estimate (RFC 8312 §4.2).
 	rtt := max(srtt.Seconds(), 1e-6)
 	wEst := c.wmax*c.Beta + 3*(1-c.Beta)/(1+c.Beta)*t/rtt
-	if inc := max(wCubic, wEst) - c.cwnd; inc > 0 {
+	// The target is at most 1.5 times the window (RFC 8312 §4.1).
+	if inc := min(max(wCubic, wEst), 1.5*c.cwnd) - c.cwnd; inc > 0 {
 		c.cwnd += inc / c.cwnd
 	}
+}
+
+// InSlowStart implements SlowStarter.
+func (c *Cubic) InSlowStart() bool { c.setup(); return c.cwnd < c.ssthresh }
+
+// ExitSlowStart implements SlowStarter: congestion avoidance from the
+// current window taken as Wmax, on the convex (probing) part of the cubic
+// curve, so that it grows slowly first.
+func (c *Cubic) ExitSlowStart(now time.Time) {
+	c.setup()
+	c.ssthresh, c.wmax, c.lastWmax = c.cwnd, c.cwnd, c.cwnd
+	c.lastDecrease, c.probing = now, true
 }
 
 // OnCongestion implements Algorithm.
@@ -153,7 +185,7 @@ func (c *Cubic) OnCongestion(now time.Time) {
 	}
 	c.ssthresh = max(c.MinWindow, c.cwnd*c.Beta)
 	c.cwnd = c.ssthresh
-	c.lastDecrease = now
+	c.lastDecrease, c.probing = now, false
 }
 
 // RTTOptions configures an RTTEstimator. The zero value gives RFC 6298's

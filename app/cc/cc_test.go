@@ -104,3 +104,30 @@ func BenchmarkCubicOnAck(b *testing.B) {
 		c.OnAck(now.Add(time.Duration(i)*time.Microsecond), time.Millisecond)
 	}
 }
+
+func TestExitSlowStart(t *testing.T) {
+	for _, a := range []interface {
+		cc.Algorithm
+		cc.SlowStarter
+	}{&cc.AIMD{}, &cc.Cubic{}} {
+		now := time.Unix(1000, 0)
+		for range 14 {
+			a.OnAck(now, time.Millisecond)
+		}
+		if !a.InSlowStart() || a.Window() != 16 {
+			t.Fatalf("%T: window %v slow start %v", a, a.Window(), a.InSlowStart())
+		}
+		a.ExitSlowStart(now)
+		if a.InSlowStart() || a.Window() != 16 {
+			t.Fatalf("%T: after exit: window %v slow start %v", a, a.Window(), a.InSlowStart())
+		}
+		// Growth is now at most about one segment per window of acks.
+		for range 16 {
+			now = now.Add(100 * time.Microsecond)
+			a.OnAck(now, time.Millisecond)
+		}
+		if w := a.Window(); w > 18 || w < 16 {
+			t.Errorf("%T: window %v after one window of acks in avoidance, want about 17", a, w)
+		}
+	}
+}

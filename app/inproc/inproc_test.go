@@ -5,13 +5,16 @@ import (
 	"context"
 	"io"
 	"math/rand/v2"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ndnflow/ndnflow/app"
 	"github.com/ndnflow/ndnflow/app/inproc"
 	"github.com/ndnflow/ndnflow/app/segmented"
+	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/forwarder"
+	"github.com/ndnflow/ndnflow/forwarder/mgmt"
 	"github.com/ndnflow/ndnflow/ndn"
 )
 
@@ -87,4 +90,57 @@ func BenchmarkFetchForwarder(b *testing.B) {
 	b.ReportMetric(float64(size)*8*float64(b.N)/elapsed.Seconds()/1e9, "Gbit/s")
 	b.Logf("last: %d retx (%d fast, %d timeouts, %d spurious), %d marks, max window %.0f, srtt %v",
 		last.Retransmissions, last.FastRetransmits, last.Timeouts, last.Spurious, last.CongestionMarks, last.MaxWindowUsed, last.SRTT)
+}
+
+// BenchmarkFetchForwarderUnix fetches through the real forwarder and its
+// management server over Unix stream sockets, as `ndnflow put` and
+// `ndnflow get` would through `ndnflow fw`, but in one process. The
+// producer registers its prefix with rib/register.
+func BenchmarkFetchForwarderUnix(b *testing.B) {
+	const size = 64 << 20
+	fw := forwarder.New(forwarder.Config{CsCapacity: -1})
+	defer fw.Close()
+	srv, err := mgmt.New(mgmt.Options{Forwarder: fw})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	sock := filepath.Join(b.TempDir(), "fw.sock")
+	ln, err := face.ListenUnix(context.Background(), sock, face.StreamListenerConfig{
+		Accept: func(t face.Transport) { fw.AddFace(t, face.Config{}) },
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	prod, err := app.Connect(context.Background(), "unix://"+sock, app.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer prod.Close()
+	cons, err := app.Connect(context.Background(), "unix://"+sock, app.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cons.Close()
+	pub, err := segmented.PublishBytes(context.Background(), prod, ndn.MustParseName("/unix"), content(size), segmented.PublishOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pub.Close()
+	b.SetBytes(size)
+	b.ReportAllocs()
+	var elapsed time.Duration
+	var last *segmented.Result
+	for b.Loop() {
+		res, err := segmented.Fetch(context.Background(), cons, ndn.MustParseName("/unix"), io.Discard, segmented.FetchOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		elapsed += res.Elapsed
+		last = res
+	}
+	b.ReportMetric(float64(size)*8*float64(b.N)/elapsed.Seconds()/1e9, "Gbit/s")
+	b.Logf("last: %d retx (%d fast, %d timeouts, %d spurious), %d marks, %d decreases, %d slow-start exits, max window %.0f, srtt %v",
+		last.Retransmissions, last.FastRetransmits, last.Timeouts, last.Spurious, last.CongestionMarks, last.WindowDecreases, last.SlowStartExits, last.MaxWindowUsed, last.SRTT)
 }

@@ -48,7 +48,16 @@ func TestRegisterWithManagement(t *testing.T) {
 			t.Fatalf("announce=%v: %v", announce, err)
 		}
 		name := prefix.Append(ndn.GenericComponent("x"))
-		d, err := cons.Express(ctx, &ndn.Interest{Name: name}, app.ExpressOptions{})
+		// NFD answers rib/register before the FIB has the route: retry a
+		// NoRoute for a moment.
+		var d *ndn.Data
+		for range 100 {
+			d, err = cons.Express(ctx, &ndn.Interest{Name: name}, app.ExpressOptions{})
+			if !errors.Is(err, app.ErrNack) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 		if err != nil || string(d.Content) != "ok" {
 			t.Fatalf("announce=%v: Express %v %v", announce, d, err)
 		}

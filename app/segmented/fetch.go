@@ -110,6 +110,8 @@ type Result struct {
 	// Spurious counts retransmissions that proved needless (the earlier
 	// Interest was answered).
 	Spurious uint64
+	// SlowStartExits counts slow starts ended by rising delay (HyStart).
+	SlowStartExits uint64
 	// Elapsed is the time from the first Interest to the last byte.
 	Elapsed time.Duration
 	// SRTT, MinRTT and RTO are the final RTT estimates.
@@ -185,6 +187,7 @@ type fetcher struct {
 	highestAck uint64
 	lastDecr   time.Duration
 	reoMult    time.Duration // reorder window multiplier, grows on spurious retransmissions
+	rttSamples int
 
 	ctx   context.Context
 	rtt   *cc.RTTEstimator
@@ -421,6 +424,22 @@ func (f *fetcher) reorderWindow() time.Duration {
 	return min(srtt+srtt/4*f.reoMult+time.Millisecond, f.rtt.RTO())
 }
 
+// checkDelay ends slow start when the RTT has risen well above the
+// smallest seen (HyStart++, RFC 9406 §4.2: by max(minRTT/8, 4 ms) here):
+// a queue is building, and doubling the window again would only fill it.
+func (f *fetcher) checkDelay(now, sample time.Duration) {
+	ss, ok := f.alg.(cc.SlowStarter)
+	if !ok || !ss.InSlowStart() {
+		return
+	}
+	f.rttSamples++
+	minRTT := f.rtt.MinRTT()
+	if f.rttSamples >= 8 && sample > minRTT+max(minRTT/8, 4*time.Millisecond) {
+		ss.ExitSlowStart(f.start.Add(now))
+		f.res.SlowStartExits++
+	}
+}
+
 // spurious records a needless retransmission and widens the reorder
 // window (RFC 8985 §6.2 grows it on DSACKs the same way).
 func (f *fetcher) spurious() {
@@ -513,7 +532,9 @@ func (f *fetcher) onPacket(p *app.Packet, now time.Duration) error {
 		return err
 	}
 	if s.retx == 0 && tokened && current {
-		f.rtt.AddSample(now - s.sentAt)
+		sample := now - s.sentAt
+		f.rtt.AddSample(sample)
+		f.checkDelay(now, sample)
 	}
 	if tokened && !current && s.retx > 0 {
 		// An earlier transmission was answered after all.
