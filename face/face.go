@@ -339,7 +339,7 @@ func (f *Face) routineReceive() {
 	from := make([]Endpoint, bs)
 	// A transport that exchanges buffers gets nil entries, so that an idle
 	// face holds no buffers; otherwise every slot keeps a packet ready.
-	_, exch := f.t.(BufferExchanger)
+	ex, exch := f.t.(BufferExchanger)
 	if !exch {
 		for i := range slots {
 			slots[i] = f.pool.getRx()
@@ -374,7 +374,7 @@ func (f *Face) routineReceive() {
 			var p *RxPacket
 			if exch {
 				p = f.pool.getRx()
-				f.pool.Put(p.buf)
+				ex.Recycle(p.buf)
 				p.buf, bufs[i] = bufs[i], nil
 			} else {
 				p = slots[i]

@@ -71,8 +71,8 @@ func newMemEnd(cfg MemPairConfig, info TransportInfo) *memEnd {
 
 func (t *memEnd) Info() TransportInfo { return t.info }
 
-// ExchangesBuffers marks the transport as a BufferExchanger.
-func (t *memEnd) ExchangesBuffers() {}
+// Recycle returns a buffer to the pair's pool (BufferExchanger).
+func (t *memEnd) Recycle(b []byte) { t.pool.Put(b) }
 
 func (t *memEnd) BatchSize() int { return memBatch }
 

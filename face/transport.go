@@ -157,7 +157,10 @@ type Endpoint struct {
 // BufferExchanger is implemented by transports whose Read always exchanges
 // buffers (the UDP listener's per-peer transports, the in-memory pair). A
 // caller may then pass nil entries in bufs, so that an idle face holds no
-// receive buffers; Read sets every bufs[i] it fills.
+// receive buffers; Read sets every bufs[i] it fills. For every buffer Read
+// hands out that way, the caller gives one BufferSize buffer back with
+// Recycle, so that the transport's pool does not run dry when it is not the
+// caller's pool.
 type BufferExchanger interface {
-	ExchangesBuffers()
+	Recycle(b []byte)
 }

@@ -380,7 +380,7 @@ func (l *UDPListener) lookup(remote netip.AddrPort) *udpTransport {
 	l.mu.RLock()
 	t := l.peers[remote]
 	l.mu.RUnlock()
-	if t != nil {
+	if t != nil && !t.isClosed() {
 		return t
 	}
 	t, created := l.add(remote, true)
@@ -393,7 +393,7 @@ func (l *UDPListener) lookup(remote netip.AddrPort) *udpTransport {
 func (l *UDPListener) add(remote netip.AddrPort, onDemand bool) (*udpTransport, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if t := l.peers[remote]; t != nil {
+	if t := l.peers[remote]; t != nil && !t.isClosed() {
 		return t, false
 	}
 	if l.sock.closing.Load() {
@@ -450,8 +450,8 @@ type udpPeer struct{ *udpTransport }
 
 var _ BufferExchanger = udpPeer{}
 
-// ExchangesBuffers marks the transport as a BufferExchanger.
-func (udpPeer) ExchangesBuffers() {}
+// Recycle returns a buffer to the listener's pool (BufferExchanger).
+func (p udpPeer) Recycle(b []byte) { p.pool.Put(b) }
 
 // Close closes the socket and every transport of the listener, and waits for
 // the receive goroutine to exit.
@@ -563,9 +563,13 @@ func (t *udpTransport) Write(frames [][]byte) error {
 
 func (t *udpTransport) Close() error {
 	t.closeOnce.Do(func() {
-		close(t.done)
+		// Leave the listener's table first, so that its next datagram from
+		// this peer creates a new transport rather than landing here.
 		if t.ln != nil {
 			t.ln.remove(t)
+		}
+		close(t.done)
+		if t.ln != nil {
 			for {
 				select {
 				case f := <-t.rx:
