@@ -49,15 +49,17 @@ type pending struct {
 // ErrNack), an error wrapping ErrValidation, ctx.Err(), or ErrClosed.
 //
 // interest is not modified: every transmission is a copy with a new random
-// Nonce. ApplicationParameters get their ParametersSha256DigestComponent
-// computed when missing.
+// Nonce, encoded from its fields (a signed Interest keeps its exact wire).
+// ApplicationParameters get their ParametersSha256DigestComponent computed
+// when missing.
 func (c *Client) Express(ctx context.Context, interest *ndn.Interest, opts ExpressOptions) (*ndn.Data, error) {
 	in := *interest
 	in.ForwardingHint = append([]ndn.Name(nil), interest.ForwardingHint...)
 	in.HasNonce = true
 	in.Nonce = rand.Uint32()
 	var wire []byte
-	if interest.Wire() != nil && interest.HasNonce {
+	if interest.IsSigned && interest.Wire() != nil && interest.HasNonce {
+		// Keep a signed Interest's exact bytes; only the Nonce changes.
 		wire = bytes.Clone(interest.Wire())
 		if err := in.Decode(wire); err != nil {
 			return nil, err
@@ -68,10 +70,6 @@ func (c *Client) Express(ctx context.Context, interest *ndn.Interest, opts Expre
 		if wire, err = in.Encode(); err != nil {
 			return nil, fmt.Errorf("app: encoding Interest: %w", err)
 		}
-	}
-	if !in.HasNonce {
-		// Encode always keeps HasNonce; this guards PatchNonce below.
-		return nil, fmt.Errorf("app: Interest without Nonce")
 	}
 	p := &pending{
 		key:    c.key.Add(1),
