@@ -17,11 +17,19 @@ import (
 // (FaceId 0: the requesting face) with rib/register, pipelined up to 32
 // commands at a time. It tries /localhost/nfd first and, when that gets no
 // answer, /localhop/nfd (which NFD serves to non-local faces such as UDP).
-func registerPrefixes(ctx context.Context, c *conn, prefixes []ndn.Name, timeout time.Duration) error {
+//
+// *which, when not empty, is tried first, and is set to the prefix that
+// worked, so the flows of one run after the first do not wait again.
+func registerPrefixes(ctx context.Context, c *conn, prefixes []ndn.Name, timeout time.Duration, which *string) error {
 	var lastErr error
-	for _, mp := range []string{mgmt.NfdPrefix, mgmt.LocalhopPrefix} {
+	order := []string{mgmt.NfdPrefix, mgmt.LocalhopPrefix}
+	if *which == mgmt.LocalhopPrefix {
+		order[0], order[1] = order[1], order[0]
+	}
+	for _, mp := range order {
 		err := registerVia(ctx, c, ndn.MustParseName(mp), prefixes, timeout)
 		if err == nil {
+			*which = mp
 			return nil
 		}
 		lastErr = err

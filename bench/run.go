@@ -87,6 +87,9 @@ type session struct {
 	wg       sync.WaitGroup
 	epoch    time.Time
 	runID    string
+	// mgmtPrefix is the management prefix that answered the first
+	// registration (/localhost/nfd, or /localhop/nfd on a UDP face).
+	mgmtPrefix string
 }
 
 func runTarget(ctx context.Context, cfg *Config, target string, run int) (res Result, err error) {
@@ -336,7 +339,7 @@ func (s *session) connect(ctx context.Context) error {
 			}
 			continue
 		}
-		if err := registerPrefixes(ctx, f.pc, prefixes, regTimeout); err != nil {
+		if err := registerPrefixes(ctx, f.pc, prefixes, regTimeout, &s.mgmtPrefix); err != nil {
 			return err
 		}
 	}

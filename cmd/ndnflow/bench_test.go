@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -89,5 +92,43 @@ func TestBenchTableAndJSON(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, nil, "bench", "report", jsonFile, "-o", filepath.Join(dir, "r.pdf")); code != 2 || !strings.Contains(stderr, ".html, .svg or .png") {
 		t.Errorf("pdf: exit %d %q", code, stderr)
+	}
+}
+
+// asBinaryEnv makes the test binary behave as the ndnflow binary, so that
+// `bench` can start `ndnflow fw` and `bench relay-serve` children from a
+// test: spawnSelf runs os.Executable(), which is the test binary here.
+const asBinaryEnv = "NDNFLOW_TEST_AS_BINARY"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asBinaryEnv) == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := execute(ctx, newRootCmd(), os.Args[1:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+// TestBenchInternalTarget runs every scenario against `ndnflow fw` started
+// as a child process, with its prefixes registered through rib/register,
+// and the relay as a child process.
+func TestBenchInternalTarget(t *testing.T) {
+	t.Setenv(asBinaryEnv, "1")
+	for _, args := range [][]string{
+		append([]string{"bench", "fwd", "--target", "internal", "--transport", "unix", "--fib-size", "20"}, benchFast...),
+		append([]string{"bench", "fwd", "--target", "internal", "--transport", "udp"}, benchFast...),
+		append([]string{"bench", "relay", "--target", "internal", "--transport", "tcp"}, benchFast...),
+		{"bench", "fetch", "--target", "internal", "--object-size", "1MiB", "--flows", "2"},
+	} {
+		t.Run(strings.Join(args[1:6], " "), func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, nil, append(args, "--fail-on-loss")...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(stdout, "ndnflow") {
+				t.Errorf("no ndnflow row:\n%s", stdout)
+			}
+		})
 	}
 }
