@@ -45,6 +45,7 @@ the ndn-cxx, NDNts and python-ndn applications.`,
 
 	// Subcommands, one line each; keep the list sorted.
 	subcommands := []func() *cobra.Command{
+		newCtlCmd,
 		newDissectCmd,
 		newGetCmd,
 		newKeyCmd,
@@ -54,6 +55,7 @@ the ndn-cxx, NDNts and python-ndn applications.`,
 		newBenchCmd,
 		newFwCmd,
 		newVersionCmd,
+		newVideoCmd,
 	}
 	for _, newCmd := range subcommands {
 		root.AddCommand(newCmd())
