@@ -83,9 +83,11 @@ func (o *Options) applyDefaults() {
 // may be read at any time.
 type Counters struct {
 	RxFrames, TxFrames atomic.Uint64
-	// RxMalformed counts frames that failed to decode, fragments and IDLE
-	// packets (the Client does not reassemble).
+	// RxMalformed counts frames that failed to decode and IDLE packets.
 	RxMalformed atomic.Uint64
+	// RxFragments counts NDNLPv2 fragments held for reassembly or dropped
+	// (the frames that completed a packet are not counted).
+	RxFragments atomic.Uint64
 	// RxUnsolicited counts Data and Nacks that matched no pending Interest.
 	RxUnsolicited atomic.Uint64
 	// RxNoProducer counts Interests for which no Producer was serving.
@@ -136,6 +138,7 @@ type Client struct {
 	prods  []*Producer
 
 	pktPool sync.Pool
+	reasm   reassembler // touched only by the receive goroutine
 }
 
 // Connect opens a Client to the forwarder at uri: "unix:///path",
@@ -468,10 +471,22 @@ func (c *Client) getPacket() *Packet {
 func (c *Client) handleFrame(buf []byte, size int) bool {
 	p := c.getPacket()
 	frame := buf[:size]
-	if err := p.lp.Decode(frame); err != nil || p.lp.IsIdle() || p.lp.IsFragmented() {
+	if err := p.lp.Decode(frame); err != nil || p.lp.IsIdle() {
 		c.Counters.RxMalformed.Add(1)
 		c.pktPool.Put(p)
 		return false
+	}
+	taken := true
+	if p.lp.IsFragmented() {
+		whole, hdr, ok := c.reasm.add(&p.lp, c.pool, time.Now())
+		if !ok {
+			c.Counters.RxFragments.Add(1)
+			c.pktPool.Put(p)
+			return false // the fragment was copied (or dropped)
+		}
+		// Go on with the whole packet in its own buffer; the read buffer
+		// stays with the caller.
+		p.lp, buf, taken = hdr, whole, false
 	}
 	p.buf = buf
 	p.CongestionMark = p.lp.CongestionMark
@@ -488,15 +503,18 @@ func (c *Client) handleFrame(buf []byte, size int) bool {
 		} else {
 			c.dispatchInterest(p)
 		}
-		return true
+		return taken
 	case ndn.TtData:
 		if p.IsNack || p.Data.Decode(frag) != nil {
 			break
 		}
 		c.dispatchData(p)
-		return true
+		return taken
 	}
 	c.Counters.RxMalformed.Add(1)
+	if !taken {
+		c.pool.Put(buf) // a reassembled packet's own buffer
+	}
 	p.buf = nil
 	p.Data = ndn.Data{}
 	p.Interest.Reset()

@@ -15,7 +15,7 @@
 // The Client speaks the client side of NDNLPv2 itself (ndn-protocols.md §3):
 // it sends Interests in an LpPacket with a 16-octet PitToken, sends Data
 // and Nacks echoing the token it received, and accepts bare packets and
-// LpPackets alike. It does not fragment or reassemble: on stream transports
-// (Unix, TCP) no forwarder fragments; on UDP, Data larger than the path MTU
-// is lost. See docs/library.md.
+// LpPackets alike. It reassembles fragmented packets (a forwarder fragments
+// on datagram links above the MTU) but never fragments: its own packets
+// must fit the uplink's MTU (8800 on UDP). See docs/library.md.
 package app
