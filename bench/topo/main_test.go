@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -14,7 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ndnflow/ndnflow/app"
+	"github.com/ndnflow/ndnflow/app/segmented"
 	"github.com/ndnflow/ndnflow/bench/topo"
+	"github.com/ndnflow/ndnflow/ndn"
 )
 
 func TestMain(m *testing.M) { topo.Main(m) }
@@ -158,4 +162,66 @@ func figures(t *testing.T, scenario string, kv ...any) {
 		fmt.Fprintf(&b, " %v=%v", kv[i], kv[i+1])
 	}
 	t.Log(b.String())
+}
+
+// stallWriter hashes what it is given and records the longest gap between
+// writes after the first: the longest time the application saw no new
+// bytes.
+type stallWriter struct {
+	mu    sync.Mutex
+	h     hash.Hash
+	n     int64
+	last  time.Time
+	stall time.Duration
+	// at is when the stall ended and how many bytes had arrived before it.
+	stallAt    time.Duration
+	stallBytes int64
+	start      time.Time
+	onWrite    func(n int64)
+}
+
+func newStallWriter() *stallWriter { return &stallWriter{h: sha256.New(), start: time.Now()} }
+
+func (w *stallWriter) Write(p []byte) (int, error) {
+	now := time.Now()
+	w.mu.Lock()
+	if !w.last.IsZero() && now.Sub(w.last) > w.stall {
+		w.stall, w.stallAt, w.stallBytes = now.Sub(w.last), now.Sub(w.start), w.n
+	}
+	w.last = now
+	w.h.Write(p)
+	w.n += int64(len(p))
+	n, f := w.n, w.onWrite
+	w.mu.Unlock()
+	if f != nil {
+		f(n)
+	}
+	return len(p), nil
+}
+
+func (w *stallWriter) sum() [32]byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var s [32]byte
+	copy(s[:], w.h.Sum(nil))
+	return s
+}
+
+// fetchInProcess fetches name through nd's forwarder from this process
+// (over nd's Unix socket, which is a file path reachable from outside the
+// namespace), calling onWrite with the bytes received so far.
+func fetchInProcess(ctx context.Context, nd *topo.NodeHandle, name string, onWrite func(int64)) (*segmented.Result, *stallWriter, error) {
+	c, err := app.Connect(ctx, nd.URI(), app.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer c.Close()
+	n, err := ndn.ParseName(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	w := newStallWriter()
+	w.onWrite = onWrite
+	res, err := segmented.Fetch(ctx, c, n, w, segmented.FetchOptions{MaxRetries: 60, WriteBuffer: 8 << 10})
+	return res, w, err
 }

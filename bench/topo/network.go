@@ -104,9 +104,10 @@ func Start(t testing.TB, spec Spec, opts Options) *Network {
 	if err := n.build(); err != nil {
 		t.Fatalf("topo: building %s: %v", n.prefix, err)
 	}
-	for _, nd := range spec.Nodes {
-		if err := n.nodes[nd.Name].start(); err != nil {
-			t.Fatalf("topo: starting %s: %v", nd.Name, err)
+	order, _ := spec.startOrder() // Check verified it
+	for _, name := range order {
+		if err := n.nodes[name].start(); err != nil {
+			t.Fatalf("topo: starting %s: %v", name, err)
 		}
 	}
 	return n

@@ -152,6 +152,9 @@ func (nd *NodeHandle) writeConfig() error {
 			extra.Ether = append(extra.Ether, etherFace{Ifname: l.If[i], Remote: l.MAC[1-i].String()})
 			continue
 		}
+		if l.Kind == TCP && l.B == nd.Name {
+			continue // B accepts A's connection
+		}
 		p := ""
 		if l.Permanent {
 			p = "permanent"

@@ -102,3 +102,12 @@ func (nd *NodeHandle) FaceCounters(ctx context.Context, host string) (nfd.FaceSt
 	}
 	return sum, nil
 }
+
+// Fib returns the fib/list dataset of the node's forwarder.
+func (nd *NodeHandle) Fib(ctx context.Context) ([]nfd.FibEntry, error) {
+	b, err := nd.dataset(ctx, "fib", "list")
+	if err != nil {
+		return nil, err
+	}
+	return nfd.DecodeFibEntryList(b)
+}

@@ -12,7 +12,10 @@ const (
 	// UDP links are unicast UDP faces between the two /30 addresses
 	// (port 6363), through each forwarder's UDP listener.
 	UDP LinkKind = iota
-	// TCP links are TCP faces, dialed from both ends.
+	// TCP links are TCP faces dialed by end A only (B accepts the
+	// connection as an on-demand face), so that B is started first and
+	// routes go from A towards B. Start starts the nodes in an order that
+	// puts every TCP link's B before its A.
 	TCP
 	// Ethernet links are AF_PACKET unicast faces between the two veth MAC
 	// addresses (EtherType 0x8624); they need the harness's node runner
@@ -129,11 +132,49 @@ func (s *Spec) Check() error {
 		if m, ok := lans[r.Via]; ok && m[r.Node] {
 			continue
 		}
-		if _, ok := s.link(r.Node, r.Via); !ok {
+		k, ok := s.link(r.Node, r.Via)
+		if !ok {
 			return fmt.Errorf("topo: route %s at %s via %s: %w", r.Prefix, r.Node, r.Via, ErrNoLink)
 		}
+		if l := s.Links[k]; l.Kind == TCP && l.B == r.Node {
+			return fmt.Errorf("topo: route %s at %s via %s: TCP links are dialed by A (%s), routes go from A to B", r.Prefix, r.Node, r.Via, l.A)
+		}
 	}
-	return nil
+	_, err := s.startOrder()
+	return err
+}
+
+// startOrder returns the node names in an order where every TCP link's B
+// comes before its A (B must listen before A dials it).
+func (s *Spec) startOrder() ([]string, error) {
+	after := map[string][]string{} // B → the As that must wait for it
+	indeg := map[string]int{}
+	for _, l := range s.Links {
+		if l.Kind == TCP {
+			after[l.B] = append(after[l.B], l.A)
+			indeg[l.A]++
+		}
+	}
+	var order, ready []string
+	for _, n := range s.Nodes {
+		if indeg[n.Name] == 0 {
+			ready = append(ready, n.Name)
+		}
+	}
+	for len(ready) > 0 {
+		n := ready[0]
+		ready = ready[1:]
+		order = append(order, n)
+		for _, a := range after[n] {
+			if indeg[a]--; indeg[a] == 0 {
+				ready = append(ready, a)
+			}
+		}
+	}
+	if len(order) != len(s.Nodes) {
+		return nil, fmt.Errorf("topo: TCP links form a cycle (each B must start before its A)")
+	}
+	return order, nil
 }
 
 // link returns the index of the first link between a and b.
