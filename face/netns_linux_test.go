@@ -63,6 +63,22 @@ func newNetnsPair(t testing.TB) *netnsPair {
 			t.Fatal(err)
 		}
 	}
+	// Wait until both links have carrier and a usable (non-tentative)
+	// IPv6 link-local address: frames sent earlier are lost.
+	for _, nsIf := range [][2]string{{p.nsA, p.ifA}, {p.nsB, p.ifB}} {
+		ready := false
+		for i := 0; i < 200 && !ready; i++ {
+			link, _ := exec.Command("ip", "-n", nsIf[0], "link", "show", "dev", nsIf[1]).CombinedOutput()
+			addr, _ := exec.Command("ip", "-n", nsIf[0], "-6", "addr", "show", "dev", nsIf[1]).CombinedOutput()
+			ready = bytes.Contains(link, []byte("LOWER_UP")) && bytes.Contains(addr, []byte("fe80")) && !bytes.Contains(addr, []byte("tentative"))
+			if !ready {
+				time.Sleep(25 * time.Millisecond)
+			}
+		}
+		if !ready {
+			t.Fatalf("veth %s in %s did not come up", nsIf[1], nsIf[0])
+		}
+	}
 	return p
 }
 
@@ -165,16 +181,6 @@ func TestEthernet(t *testing.T) {
 
 func TestUDPMulticast(t *testing.T) {
 	p := newNetnsPair(t)
-	// IPv6 multicast needs a usable (non-tentative) link-local source address.
-	for _, ns := range []string{p.nsA, p.nsB} {
-		for i := 0; i < 100; i++ {
-			out, _ := exec.Command("ip", "-n", ns, "-6", "addr").CombinedOutput()
-			if !bytes.Contains(out, []byte("tentative")) {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
 	for _, tt := range []struct {
 		name  string
 		group string
