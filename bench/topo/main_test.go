@@ -140,16 +140,25 @@ func publish(t *testing.T, nd *topo.NodeHandle, name, file string, extra ...stri
 // fetch runs `ndnflow get NAME -o OUT --json` at nd.
 func fetch(t *testing.T, ctx context.Context, nd *topo.NodeHandle, name, out string, extra ...string) getSummary {
 	t.Helper()
-	args := append([]string{"get", name, "-o", out, "--json", "--no-progress", "--log-level", "warn"}, extra...)
-	stdout, err := nd.RunApp(ctx, args...)
+	s, err := fetchErr(ctx, nd, name, out, extra...)
 	if err != nil {
-		t.Fatalf("get at %s: %v", nd.Name, err)
-	}
-	var s getSummary
-	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
-		t.Fatalf("get summary %q: %v", stdout, err)
+		t.Fatal(err)
 	}
 	return s
+}
+
+// fetchErr is fetch for other goroutines than the test's.
+func fetchErr(ctx context.Context, nd *topo.NodeHandle, name, out string, extra ...string) (getSummary, error) {
+	args := append([]string{"get", name, "-o", out, "--json", "--no-progress", "--log-level", "warn"}, extra...)
+	var s getSummary
+	stdout, err := nd.RunApp(ctx, args...)
+	if err != nil {
+		return s, fmt.Errorf("get at %s: %w", nd.Name, err)
+	}
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		return s, fmt.Errorf("get summary at %s %q: %w", nd.Name, stdout, err)
+	}
+	return s, nil
 }
 
 // figures logs one line of a scenario's figures, prefixed so that a CI
