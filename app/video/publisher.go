@@ -215,35 +215,60 @@ func (p *Publisher) StreamBytes() int64 {
 
 // PublishDir publishes every file under dir (hidden and *.tmp files
 // excepted) as it is now, for video on demand. It first checks the whole
-// directory: every playlist and manifest must parse and every local file
-// they name must exist, every media file must be complete (CheckMedia).
-// On any problem it publishes nothing and returns the problems (wrapping
-// ErrMissingReference, ErrIncomplete or ErrNoDirectory).
+// directory with CheckDir and publishes nothing if that fails.
 func (p *Publisher) PublishDir(dir string) error {
+	items, err := checkDir(dir)
+	if err != nil {
+		p.Counters.Rejected.Add(1)
+		return err
+	}
+	// Media first, playlists after, so a playlist never names an
+	// unpublished file even while PublishDir runs.
+	sort.SliceStable(items, func(i, j int) bool { return !IsPlaylist(items[i].rel) && IsPlaylist(items[j].rel) })
+	for _, it := range items {
+		if _, err := p.PublishFile(it.rel, it.body, it.mod); err != nil {
+			return err
+		}
+	}
+	return p.publishCatalog()
+}
+
+// CheckDir checks a packaged stream directory without publishing it: it
+// must exist and hold files; every playlist and manifest must parse and
+// every local file it names must exist; every media file must be complete
+// (CheckMedia). The error lists every problem and wraps ErrNoDirectory,
+// ErrMissingReference or ErrIncomplete.
+func CheckDir(dir string) error {
+	_, err := checkDir(dir)
+	return err
+}
+
+type dirItem struct {
+	rel  string
+	body []byte
+	mod  time.Time
+}
+
+func checkDir(dir string) ([]dirItem, error) {
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
 		if err == nil {
 			err = errors.New("is a file")
 		}
-		return fmt.Errorf("%w: %s: %w", ErrNoDirectory, dir, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrNoDirectory, dir, err)
 	}
 	rels, err := listFiles(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(rels) == 0 {
-		return fmt.Errorf("video: %s holds no files to publish", dir)
+		return nil, fmt.Errorf("video: %s holds no files to publish", dir)
 	}
 	have := make(map[string]bool, len(rels))
 	for _, r := range rels {
 		have[r] = true
 	}
-	type item struct {
-		rel  string
-		body []byte
-		mod  time.Time
-	}
-	var items []item
+	var items []dirItem
 	var errs []error
 	for _, rel := range rels {
 		abs := filepath.Join(dir, filepath.FromSlash(rel))
@@ -271,21 +296,12 @@ func (p *Publisher) PublishDir(dir string) error {
 		} else if err := CheckMedia(rel, body); err != nil {
 			errs = append(errs, err)
 		}
-		items = append(items, item{rel, body, fi.ModTime()})
+		items = append(items, dirItem{rel, body, fi.ModTime()})
 	}
 	if len(errs) > 0 {
-		p.Counters.Rejected.Add(uint64(len(errs)))
-		return fmt.Errorf("video: not publishing %s: %w", dir, errors.Join(errs...))
+		return nil, fmt.Errorf("video: not publishing %s: %w", dir, errors.Join(errs...))
 	}
-	// Media first, playlists after, so a playlist never names an
-	// unpublished file even while PublishDir runs.
-	sort.SliceStable(items, func(i, j int) bool { return !IsPlaylist(items[i].rel) && IsPlaylist(items[j].rel) })
-	for _, it := range items {
-		if _, err := p.PublishFile(it.rel, it.body, it.mod); err != nil {
-			return err
-		}
-	}
-	return p.publishCatalog()
+	return items, nil
 }
 
 // listFiles returns the slash-separated relative paths of the regular
