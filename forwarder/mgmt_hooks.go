@@ -4,11 +4,11 @@ import (
 	"errors"
 
 	"github.com/ndnflow/ndnflow/face"
-	"github.com/ndnflow/ndnflow/ndn"
 )
 
 // This file holds what the management server (package forwarder/mgmt)
-// needs of the forwarder beyond the table methods.
+// needs of the forwarder beyond the table methods: attaching its face as
+// FaceId 1.
 
 // ErrFaceID means AddFaceWithID was given a FaceId that is 0, not below
 // FirstFaceID, or already in use.
@@ -42,45 +42,4 @@ func (fw *Forwarder) AddFaceWithID(id uint64, t face.Transport, cfg face.Config)
 		fw.detach(id)
 	}
 	return f, nil
-}
-
-// Downstream returns the face that the pending Interest i (as the forwarder
-// sent it to one of its faces) came from: the most recently renewed
-// in-record of its PIT entry. NFD tags such Interests with IncomingFaceId;
-// the management face uses this to resolve FaceId 0 ("the requester").
-// It reports false when the entry is gone or the forwarder is closed.
-func (fw *Forwarder) Downstream(i *ndn.Interest) (uint64, bool) {
-	s := fw.shards[fw.interestShard(i.Name)]
-	name := i.Name.Clone()
-	cbp, mbf := i.CanBePrefix, i.MustBeFresh
-	type result struct {
-		face uint64
-		ok   bool
-	}
-	ch := make(chan result, 1)
-	fn := func() {
-		h := name.PrefixHashes(fw.seed, nil)
-		e := s.pit.FindPit(name, h[len(h)-1], cbp, mbf)
-		var r result
-		if e != nil {
-			var last int64
-			for _, in := range e.In {
-				if !r.ok || in.LastRenewed > last {
-					r, last = result{in.Face, true}, in.LastRenewed
-				}
-			}
-		}
-		ch <- r
-	}
-	select {
-	case s.ctrl <- fn:
-	case <-fw.done:
-		return 0, false
-	}
-	select {
-	case r := <-ch:
-		return r.face, r.ok
-	case <-fw.done:
-		return 0, false
-	}
 }

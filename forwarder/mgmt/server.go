@@ -98,7 +98,8 @@ func (o *Options) applyDefaults() {
 type request struct {
 	interest ndn.Interest
 	token    []byte
-	inFace   uint64 // IncomingFaceId when the forwarder stamped one, else 0
+	inFace   uint64        // IncomingFaceId, or 0 when the forwarder sent none
+	done     chan struct{} // closed once handled (tests); usually nil
 }
 
 // Server is the management server. See the package doc.
@@ -234,6 +235,9 @@ func (s *Server) RoutineWorker() {
 			return
 		case r := <-s.reqs:
 			s.serve(&r)
+			if r.done != nil {
+				close(r.done)
+			}
 		case ev := <-s.events:
 			s.onFaceEvent(ev)
 		case <-tick.C:
@@ -264,16 +268,10 @@ func (s *Server) respond(r *request, code uint32, text string, body *nfd.Control
 	s.send(nfd.ResponseData(r.interest.Name, &resp), r.token, false)
 }
 
-// requester returns the FaceId of the face a request came from, or 0.
-func (s *Server) requester(r *request) uint64 {
-	if r.inFace != 0 {
-		return r.inFace
-	}
-	if id, ok := s.fw.Downstream(&r.interest); ok {
-		r.inFace = id
-	}
-	return r.inFace
-}
+// requester returns the FaceId of the face a request came from (the
+// IncomingFaceId the forwarder puts on Interests towards a face with local
+// fields), or 0 when unknown.
+func (s *Server) requester(r *request) uint64 { return r.inFace }
 
 // serve handles one request.
 func (s *Server) serve(r *request) {
