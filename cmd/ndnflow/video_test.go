@@ -115,8 +115,9 @@ type videoRig struct {
 	bin, input, pkg string
 }
 
-// videoNode is one forwarder with a static route /lab/video to a producer
-// at prodAddr (the management server may not be there to register with).
+// videoNode is one forwarder. Producers register their prefixes through
+// its Unix socket, except one reached over UDP from prodAddr, to which a
+// static route /lab/video/talk points (a producer on another host).
 type videoNode struct {
 	fw       *child
 	sock     string
@@ -133,7 +134,7 @@ func (r *videoRig) startFw(t *testing.T) *videoNode {
 		prodAddr: fmt.Sprintf("127.0.0.1:%d", freePort(t, "udp")),
 	}
 	cfg := filepath.Join(dir, "fw.yaml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf("forwarder:\n  threads: 2\nfaces:\n  - uri: udp4://%s\nroutes:\n  - prefix: /lab/video\n    face: udp4://%s\n    cost: 1\n", n.prodAddr, n.prodAddr)), 0o644)
+	os.WriteFile(cfg, []byte(fmt.Sprintf("forwarder:\n  threads: 2\nfaces:\n  - uri: udp4://%s\nroutes:\n  - prefix: /lab/video/udp\n    face: udp4://%s\n    cost: 1\n", n.prodAddr, n.prodAddr)), 0o644)
 	n.fw = startChild(t, "fw", r.bin, "fw", "--config", cfg, "--unix", n.sock, "--udp", n.fwUDP, "--tcp", "", "--ws", "")
 	for i := 0; ; i++ {
 		if _, err := os.Stat(n.sock); err == nil {
@@ -146,12 +147,24 @@ func (r *videoRig) startFw(t *testing.T) *videoNode {
 	}
 }
 
-// publish starts `video publish` reaching the forwarder through its static
-// route and waits until it serves.
+// publish starts `video publish` of /lab/video/talk, registered through
+// the forwarder's Unix socket, and waits until it serves.
 func (r *videoRig) publish(t *testing.T, n *videoNode, args ...string) *child {
 	t.Helper()
-	all := append([]string{"video", "publish", "--prefix", "/lab/video/talk", "--no-register",
-		"--uplink", "udp://" + n.fwUDP, "--uplink-local", n.prodAddr}, args...)
+	return r.startPublish(t, append([]string{"--prefix", "/lab/video/talk", "--uplink", "unix://" + n.sock}, args...))
+}
+
+// publishUDP starts `video publish` of /lab/video/udp/talk over UDP from
+// the address the forwarder's static route points to.
+func (r *videoRig) publishUDP(t *testing.T, n *videoNode, args ...string) *child {
+	t.Helper()
+	return r.startPublish(t, append([]string{"--prefix", "/lab/video/udp/talk", "--no-register",
+		"--uplink", "udp://" + n.fwUDP, "--uplink-local", n.prodAddr}, args...))
+}
+
+func (r *videoRig) startPublish(t *testing.T, args []string) *child {
+	t.Helper()
+	all := append([]string{"video", "publish"}, args...)
 	p := startChild(t, "publish", r.bin, all...)
 	p.waitOutput(t, regexp.MustCompile(`(published|watching|serving) `), time.Minute)
 	return p
@@ -320,7 +333,7 @@ func (r *videoRig) testVOD(t *testing.T) {
 
 // fetchStream fetches the master playlist, its media playlists and every
 // segment they name from a gateway, and returns the octets received.
-func fetchStream(base string) (int64, error) {
+func fetchStream(base, stream string) (int64, error) {
 	var total int64
 	get := func(path string) ([]byte, error) {
 		resp, err := http.Get(base + path)
@@ -345,17 +358,17 @@ func fetchStream(base string) (int64, error) {
 		}
 		return out
 	}
-	m, err := get("/lab/video/talk/master.m3u8")
+	m, err := get(stream + "/master.m3u8")
 	if err != nil {
 		return total, err
 	}
 	for _, pl := range refs(m) {
-		b, err := get("/lab/video/talk/" + pl)
+		b, err := get(stream + "/" + pl)
 		if err != nil {
 			return total, err
 		}
 		for _, seg := range refs(b) {
-			if _, err := get("/lab/video/talk/" + filepath.Dir(pl) + "/" + seg); err != nil {
+			if _, err := get(stream + "/" + filepath.Dir(pl) + "/" + seg); err != nil {
 				return total, err
 			}
 		}
@@ -364,11 +377,12 @@ func fetchStream(base string) (int64, error) {
 }
 
 // testCaching: five viewers, each through its own gateway (its own face),
-// fetch the whole stream at once through one forwarder; the producer's
-// counters show it sent each segment about once.
+// fetch the whole stream at once through one forwarder from a producer
+// behind a UDP link; the producer's counters show it sent each segment
+// about once.
 func (r *videoRig) testCaching(t *testing.T) {
 	n := r.startFw(t)
-	pub := r.publish(t, n, r.pkg)
+	pub := r.publishUDP(t, n, r.pkg)
 	const viewers = 5
 	bases := make([]string, viewers)
 	for i := range bases {
@@ -381,7 +395,7 @@ func (r *videoRig) testCaching(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got[i], errs[i] = fetchStream(bases[i])
+			got[i], errs[i] = fetchStream(bases[i], "/lab/video/udp/talk")
 		}()
 	}
 	wg.Wait()
@@ -600,10 +614,14 @@ func (r *videoRig) testBadInput(t *testing.T) {
 	}{
 		{"missing directory", []string{filepath.Join(bad, "nope")}, "not a directory"},
 		{"missing segment", []string{bad}, "index.m3u8 names seg001.ts, which does not exist"},
-		{"no ffmpeg input", []string{"--from", filepath.Join(bad, "nope.mp4")}, "input"},
+		{"missing --from input", []string{"--from", filepath.Join(bad, "nope.mp4")}, "nope.mp4: no such file"},
+		{"ffmpeg not installed", []string{"--from", r.input}, "ffmpeg is not installed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "ffmpeg not installed" {
+				t.Setenv("PATH", t.TempDir())
+			}
 			args := append([]string{"video", "publish", "--prefix", "/lab/video/bad", "--uplink", "unix:///nonexistent.sock"}, tc.args...)
 			code, stdout, stderr := runCLI(t, nil, args...)
 			t.Logf("exit %d: %s", code, strings.TrimSpace(stderr))
