@@ -72,6 +72,16 @@ type Config struct {
 	// FaceQueueLen is the send queue length of faces made by AddFace;
 	// default face's (1024).
 	FaceQueueLen int
+	// Verify lists per-prefix signature verification rules (off when
+	// empty): Data under a rule's prefix is verified before it is cached
+	// or forwarded, by VerifyWorkers goroutines beside the shards; invalid
+	// Data is dropped and counted per reason (VerifyCounters).
+	Verify []VerifyRule
+	// VerifyWorkers defaults to GOMAXPROCS.
+	VerifyWorkers int
+	// VerifyQueue is the number of Data waiting for verification; more
+	// are dropped (VerifyCounters.QueueFull). Default 1024.
+	VerifyQueue int
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -98,6 +108,12 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Pool == nil {
 		c.Pool = face.NewPool()
+	}
+	if c.VerifyWorkers <= 0 {
+		c.VerifyWorkers = runtime.GOMAXPROCS(0)
+	}
+	if c.VerifyQueue <= 0 {
+		c.VerifyQueue = 1024
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

@@ -31,6 +31,9 @@ type faceEntry struct {
 	f    Face
 	ff   *face.Face // nil for faces attached without a *face.Face
 	info strategy.FaceInfo
+	// verifyExempt: Data going only to this face is not verified (and
+	// then not cached); see SetVerifyExempt.
+	verifyExempt bool
 }
 
 // faceMap is an immutable face table snapshot.
@@ -72,6 +75,10 @@ type Forwarder struct {
 
 	csNoAdmit, csNoServe atomic.Bool
 
+	verify    *lpm.Table[DataValidator] // nil: no verification
+	verifyQ   chan verifyJob
+	verifyCtr verifyCounters
+
 	mgmt struct {
 		sync.Mutex     // serializes table and face-table updates
 		nextFace       uint64
@@ -91,6 +98,7 @@ type Forwarder struct {
 // (ndn-protocols.md §5.3) and no faces.
 func New(cfg Config) *Forwarder {
 	fw := newForwarder(cfg)
+	fw.startVerifiers()
 	for _, s := range fw.shards {
 		fw.wg.Add(1)
 		go func() { defer fw.wg.Done(); s.RoutineShard() }()
@@ -111,6 +119,7 @@ func newForwarder(cfg Config) *Forwarder {
 	fw.mgmt.nextFace = FirstFaceID
 	fw.mgmt.strategyIDs = map[string]int32{}
 	fw.sc.Store(&scTable{t: lpm.New[*choice](fw.seed)})
+	fw.buildVerifyTable()
 	for _, d := range [][2]string{
 		{"/", "best-route"}, {"/localhost", "multicast"},
 		{"/localhost/nfd", "best-route"}, {"/ndn/broadcast", "multicast"},
@@ -245,6 +254,30 @@ func (fw *Forwarder) detach(id uint64) {
 	}
 	fw.faces.Store(&faceMap{m: m})
 	fw.fib.Store(fw.fib.Load().RemoveFace(id))
+}
+
+// SetVerifyExempt marks a face whose Data needs no verification by the
+// forwarder: the certificate fetcher of the forwarder's own validators,
+// which checks what it fetches itself (verifying it in the queue would
+// deadlock the workers waiting for it). Data whose downstreams are all
+// exempt is forwarded unverified and not cached.
+func (fw *Forwarder) SetVerifyExempt(id uint64, on bool) error {
+	fw.mgmt.Lock()
+	defer fw.mgmt.Unlock()
+	old := fw.faces.Load().m
+	fe, ok := old[id]
+	if !ok {
+		return ErrNoFace
+	}
+	m := make(map[uint64]*faceEntry, len(old))
+	for k, v := range old {
+		m[k] = v
+	}
+	nfe := *fe
+	nfe.verifyExempt = on
+	m[id] = &nfe
+	fw.faces.Store(&faceMap{m: m})
+	return nil
 }
 
 // Face returns the face with FaceId id.

@@ -33,6 +33,8 @@ type inPacket struct {
 	// down to 1; matched records whether some shard had a PIT match.
 	fbDepth int8
 	matched bool
+	// verified is set once a verifier accepted the Data.
+	verified bool
 }
 
 func (p *inPacket) release() {
@@ -539,13 +541,24 @@ func (s *shard) onIncomingData(p *inPacket) bool {
 			return false
 		}
 		if !p.matched {
-			s.onDataUnsolicited(p, in)
+			return s.onDataUnsolicited(p, in)
 		}
 		return true
 	}
+	noCache := p.lp.CachePolicy == 1
+	if !p.verified {
+		if v := s.validatorFor(d.Name); v != nil {
+			if !s.onlyExemptDownstreams() {
+				// Verify before caching or forwarding; the verifier hands
+				// the packet back to this shard, which matches it again.
+				return !s.queueVerify(p, v)
+			}
+			noCache = true
+		}
+	}
 	p.matched = true
 	var c *pitcs.CsEntry
-	if !s.fw.csNoAdmit.Load() && p.lp.CachePolicy != 1 {
+	if !s.fw.csNoAdmit.Load() && !noCache {
 		c = s.pit.InsertCs(d, s.hashes[len(s.hashes)-1], s.now, false)
 	}
 	s.down = s.down[:0]
@@ -576,6 +589,19 @@ func (s *shard) onIncomingData(p *inPacket) bool {
 	return true
 }
 
+// onlyExemptDownstreams reports whether every in-record of the current
+// matches is on a verification-exempt face.
+func (s *shard) onlyExemptDownstreams() bool {
+	for _, e := range s.matches {
+		for k := range e.In {
+			if fe := s.faceEntry(e.In[k].Face); fe == nil || !fe.verifyExempt {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func (s *shard) addDownstream(r *pitcs.InRecord) {
 	for k := range s.down {
 		if s.down[k].face == r.Face {
@@ -587,8 +613,9 @@ func (s *shard) addDownstream(r *pitcs.InRecord) {
 	ds.n = uint8(copy(ds.token[:], r.PitToken()))
 }
 
-// onDataUnsolicited applies the unsolicited-Data policy.
-func (s *shard) onDataUnsolicited(p *inPacket, in *faceEntry) {
+// onDataUnsolicited applies the unsolicited-Data policy. It returns false
+// when the packet went to the verifiers.
+func (s *shard) onDataUnsolicited(p *inPacket, in *faceEntry) bool {
 	admit := false
 	switch s.fw.cfg.Unsolicited {
 	case UnsolicitedAdmitAll:
@@ -600,9 +627,15 @@ func (s *shard) onDataUnsolicited(p *inPacket, in *faceEntry) {
 	}
 	if !admit || s.fw.csNoAdmit.Load() || p.lp.CachePolicy == 1 {
 		s.ctr.dropUnsolicited.Add(1)
-		return
+		return true
+	}
+	if !p.verified {
+		if v := s.validatorFor(p.data.Name); v != nil {
+			return !s.queueVerify(p, v)
+		}
 	}
 	s.pit.InsertCs(p.data, s.hashes[len(s.hashes)-1], s.now, true)
+	return true
 }
 
 // onIncomingNack is the incoming Nack pipeline.

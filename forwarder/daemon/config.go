@@ -29,6 +29,8 @@ type Config struct {
 	Faces     []FaceSection    `yaml:"faces"`
 	Routes    []RouteSection   `yaml:"routes"`
 	Strategy  []StrategyChoice `yaml:"strategy_choice"`
+
+	Verification VerificationSection `yaml:"verification"`
 	// Management configures the NFD management server (mgmt.go).
 	Management ManagementSection `yaml:"management"`
 	// HTTP is the HOST:PORT of the status page and /metrics; "" is off.
@@ -189,6 +191,9 @@ func (c *Config) Check() error {
 			return fmt.Errorf("routes[%d].face: %q is not the uri of a face in faces", k, r.Face)
 		}
 	}
+	if err := c.checkVerification(); err != nil {
+		return err
+	}
 	for k, s := range c.Strategy {
 		if _, err := ndn.ParseName(s.Prefix); err != nil || s.Prefix == "" {
 			return fmt.Errorf("strategy_choice[%d].prefix: %q is not a name", k, s.Prefix)
@@ -215,6 +220,8 @@ func (c *Config) ForwarderConfig() forwarder.Config {
 		CsCapacityBytes:   t.CsMaxBytes,
 		DeadNonceLifetime: time.Duration(t.DeadNonceLifetime),
 		DeadNonceCapacity: t.DeadNonceCapacity,
+		VerifyWorkers:     c.Verification.Workers,
+		VerifyQueue:       c.Verification.Queue,
 	}
 	if t.CsMaxPackets != nil {
 		fc.CsCapacity = *t.CsMaxPackets

@@ -42,7 +42,26 @@ func Start(ctx context.Context, c *Config, log *slog.Logger) (*Node, error) {
 	}
 	fc := c.ForwarderConfig()
 	fc.Logger = log
+	// Certificates are fetched through an in-process face, attached once
+	// the forwarder exists; the fetcher itself can be built first.
+	var fetcher *certFetcher
+	var fetchEnd face.Transport
+	if len(c.Verification.Rules) > 0 {
+		a, b := face.NewMemPair(face.MemPairConfig{URIA: "internal://cert-fetcher", URIB: "internal://forwarder"})
+		fetcher, fetchEnd = newCertFetcher(a), b
+		rules, err := c.buildVerifyRules(fetcher)
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		fc.Verify = rules
+	}
 	n := &Node{fw: forwarder.New(fc), log: log}
+	if fetchEnd != nil {
+		ff := n.fw.AddFace(fetchEnd, face.Config{})
+		n.fw.SetVerifyExempt(ff.ID(), true)
+		n.listeners = append(n.listeners, fetcher.tr)
+	}
 	if err := n.start(ctx, c); err != nil {
 		n.Close()
 		return nil, err

@@ -47,6 +47,15 @@ func startLoopback(t testing.TB) (*Node, string) {
 // producer connects over Unix, registers prefix by a direct FIB call and
 // answers every Interest with a Data of the same name.
 func producer(t testing.TB, n *Node, sock, prefix string) {
+	producerFunc(t, n, sock, prefix, func(in *ndn.Interest) []byte {
+		d := ndn.Data{Name: in.Name, Content: make([]byte, 100)}
+		w, _ := d.SignWith(digestSigner{})
+		return w
+	})
+}
+
+// producerFunc is producer with a custom reply (nil: no reply).
+func producerFunc(t testing.TB, n *Node, sock, prefix string, reply func(*ndn.Interest) []byte) {
 	before := n.Forwarder().Faces()
 	tr, err := face.DialUnix(context.Background(), sock)
 	if err != nil {
@@ -82,8 +91,10 @@ func producer(t testing.TB, n *Node, sock, prefix string) {
 				if lp.Decode(bufs[i][:sizes[i]]) != nil || lp.IsNack || in.Decode(lp.Fragment) != nil {
 					continue
 				}
-				d := ndn.Data{Name: in.Name, Content: make([]byte, 100)}
-				w, _ := d.SignWith(digestSigner{})
+				w := reply(&in)
+				if w == nil {
+					continue
+				}
 				resp := ndn.LpPacket{PitToken: lp.PitToken, Fragment: w}
 				out = append(out, append(resp.AppendHeader(nil), w...))
 			}
