@@ -126,13 +126,13 @@ type Client struct {
 	tx txQueue
 
 	pitMu  sync.Mutex // protects pit, byName
-	pit    map[uint64]*pending
+	pit    map[uint32]*pending
 	byName map[uint64][]*pending
-	key    atomic.Uint64
+	key    atomic.Uint32
 
 	ownMu     sync.RWMutex // protects owners, nextOwner
-	owners    map[uint32]*Consumer
-	nextOwner uint32
+	owners    map[uint16]*Consumer
+	nextOwner uint16
 
 	prodMu sync.RWMutex // protects prods
 	prods  []*Producer
@@ -171,9 +171,9 @@ func Connect(ctx context.Context, uri string, opts Options) (*Client, error) {
 		pool:   face.NewPool(),
 		seed:   maphash.MakeSeed(),
 		done:   make(chan struct{}),
-		pit:    make(map[uint64]*pending),
+		pit:    make(map[uint32]*pending),
 		byName: make(map[uint64][]*pending),
-		owners: make(map[uint32]*Consumer),
+		owners: make(map[uint16]*Consumer),
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.tx.init(opts.SendQueueBytes)

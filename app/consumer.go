@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/ndnflow/ndnflow/ndn"
@@ -21,7 +22,7 @@ type Receiver interface {
 // Send is safe for concurrent use.
 type Consumer struct {
 	c      *Client
-	owner  uint32
+	owner  uint16
 	prefix ndn.Name
 	recv   Receiver
 
@@ -39,6 +40,9 @@ func (c *Client) NewConsumer(prefix ndn.Name, recv Receiver) (*Consumer, error) 
 	}
 	c.ownMu.Lock()
 	defer c.ownMu.Unlock()
+	if len(c.owners) >= 1<<16-1 {
+		return nil, fmt.Errorf("app: too many Consumers on one Client")
+	}
 	for {
 		c.nextOwner++
 		if c.nextOwner == 0 {
@@ -54,11 +58,12 @@ func (c *Client) NewConsumer(prefix ndn.Name, recv Receiver) (*Consumer, error) 
 }
 
 // Send queues one Interest (its complete TLV encoding, which Send copies)
-// with a PIT token made of the Consumer's Owner, aux and key. It blocks only
-// while the Client's send queue is full; it returns ErrDown, dropping the
-// Interest, while the Client is reconnecting.
-func (cs *Consumer) Send(key uint64, aux uint32, interestWire []byte) error {
-	tok := Token{Owner: cs.owner, Aux: aux, Key: key}
+// with a PIT token made of the Consumer's Owner and key; the answer carries
+// the same Token if the forwarder echoes it. It blocks only while the
+// Client's send queue is full; it returns ErrDown, dropping the Interest,
+// while the Client is reconnecting.
+func (cs *Consumer) Send(key uint32, interestWire []byte) error {
+	tok := Token{Owner: cs.owner, Key: key}
 	return cs.c.send(&tok, false, 0, interestWire)
 }
 
@@ -77,7 +82,7 @@ func (cs *Consumer) Close() error {
 
 func (cs *Consumer) deliver(p *Packet) { cs.recv.Receive(p) }
 
-func (c *Client) owner(id uint32) *Consumer {
+func (c *Client) owner(id uint16) *Consumer {
 	c.ownMu.RLock()
 	cs := c.owners[id]
 	c.ownMu.RUnlock()

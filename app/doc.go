@@ -13,7 +13,7 @@
 //     pipelines (package app/segmented builds on it).
 //
 // The Client speaks the client side of NDNLPv2 itself (ndn-protocols.md §3):
-// it sends Interests in an LpPacket with a 16-octet PitToken, sends Data
+// it sends Interests in an LpPacket with a 6-octet PitToken, sends Data
 // and Nacks echoing the token it received, and accepts bare packets and
 // LpPackets alike. It reassembles fragmented packets (a forwarder fragments
 // on datagram links above the MTU) but never fragments: its own packets

@@ -35,7 +35,7 @@ type Validator interface {
 
 // pending is one Express call waiting for its Data or Nack.
 type pending struct {
-	key      uint64
+	key      uint32
 	name     ndn.Name
 	prefix   bool // CanBePrefix
 	nameHash uint64
@@ -71,8 +71,12 @@ func (c *Client) Express(ctx context.Context, interest *ndn.Interest, opts Expre
 			return nil, fmt.Errorf("app: encoding Interest: %w", err)
 		}
 	}
+	key := c.key.Add(1)
+	for key == 0 {
+		key = c.key.Add(1) // 0 means "no token"
+	}
 	p := &pending{
-		key:    c.key.Add(1),
+		key:    key,
 		name:   in.Name,
 		prefix: in.CanBePrefix,
 		ch:     make(chan *Packet, 1),
@@ -195,7 +199,7 @@ func (c *Client) removePendingLocked(p *pending) {
 
 // deliverExpress hands pkt to the Express call it answers: by token key
 // when key != 0, else by name. It reports whether one took it.
-func (c *Client) deliverExpress(pkt *Packet, key uint64) bool {
+func (c *Client) deliverExpress(pkt *Packet, key uint32) bool {
 	c.pitMu.Lock()
 	var p *pending
 	if key != 0 {

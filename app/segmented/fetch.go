@@ -447,8 +447,8 @@ func (f *fetcher) spurious() {
 	f.reoMult = min(2*f.reoMult, 256)
 }
 
-// identify returns the segment number of a packet and whether its token's
-// transmission id is known.
+// identify returns the segment number of a packet (from its name) and the
+// transmission id its token carries, if it has one.
 func (f *fetcher) identify(p *app.Packet) (seg uint64, tx uint32, tokened, ok bool) {
 	var name ndn.Name
 	if p.IsNack {
@@ -468,13 +468,7 @@ func (f *fetcher) identify(p *app.Packet) (seg uint64, tx uint32, tokened, ok bo
 	if err != nil {
 		return 0, 0, false, false
 	}
-	if p.HasToken {
-		if p.Token.Key != seg {
-			return 0, 0, false, false
-		}
-		return seg, p.Token.Aux, true, true
-	}
-	return seg, 0, false, true
+	return seg, p.Token.Key, p.HasToken, true
 }
 
 func (f *fetcher) onPacket(p *app.Packet, now time.Duration) error {
@@ -707,7 +701,7 @@ func (f *fetcher) send(idx int32, now time.Duration) error {
 	f.tx++
 	s.tx, s.sentAt, s.state, s.nacked = f.tx, now, stInFlight, 0
 	f.link(idx)
-	err := f.cs.Send(s.seg, uint32(s.tx), f.encodeInterest(s.seg, rand.Uint32()))
+	err := f.cs.Send(uint32(s.tx), f.encodeInterest(s.seg, rand.Uint32()))
 	if errors.Is(err, app.ErrClosed) {
 		return err
 	}
