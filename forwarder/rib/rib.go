@@ -106,11 +106,47 @@ type RIB struct {
 	mu sync.Mutex // protects everything below
 	// entries is keyed by the Name TLV-VALUE.
 	entries map[string]*entry
+	// desc counts the entries strictly under each prefix key.
+	desc map[string]int
+	// expiring holds the entries that have a route with an expiry.
+	expiring map[*entry]struct{}
 	// installed is what the RIB put in the FIB: prefix key → face → cost.
 	installed map[string]map[uint64]uint64
-	names     map[string]ndn.Name // prefix key → name, for installed
 	timer     *time.Timer
 	closed    bool
+}
+
+// addEntry creates the entry of name. r.mu is held.
+func (r *RIB) addEntry(name ndn.Name) *entry {
+	e := &entry{name: name.Clone(), routes: map[routeKey]Route{}}
+	r.entries[string(e.name.Value())] = e
+	for l := range e.name.Len() {
+		r.desc[string(e.name.Prefix(l).Value())]++
+	}
+	return e
+}
+
+// dropEntry deletes an entry that has no routes left. r.mu is held.
+func (r *RIB) dropEntry(e *entry) {
+	delete(r.entries, string(e.name.Value()))
+	delete(r.expiring, e)
+	for l := range e.name.Len() {
+		k := string(e.name.Prefix(l).Value())
+		if r.desc[k]--; r.desc[k] <= 0 {
+			delete(r.desc, k)
+		}
+	}
+}
+
+// noteExpiry keeps r.expiring up to date for e. r.mu is held.
+func (r *RIB) noteExpiry(e *entry) {
+	for _, rt := range e.routes {
+		if !rt.Expires.IsZero() {
+			r.expiring[e] = struct{}{}
+			return
+		}
+	}
+	delete(r.expiring, e)
 }
 
 // New returns an empty RIB that installs routes in o.FIB.
@@ -121,8 +157,8 @@ func New(o Options) *RIB {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &RIB{opts: o, log: o.Logger, entries: map[string]*entry{},
-		installed: map[string]map[uint64]uint64{}, names: map[string]ndn.Name{}}
+	return &RIB{opts: o, log: o.Logger, entries: map[string]*entry{}, desc: map[string]int{},
+		expiring: map[*entry]struct{}{}, installed: map[string]map[uint64]uint64{}}
 }
 
 // Close stops the expiry timer. The FIB is left as it is.
@@ -145,13 +181,12 @@ func (r *RIB) Register(prefix ndn.Name, rt Route) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	k := string(prefix.Value())
-	e := r.entries[k]
+	e := r.entries[string(prefix.Value())]
 	if e == nil {
-		e = &entry{name: prefix.Clone(), routes: map[routeKey]Route{}}
-		r.entries[k] = e
+		e = r.addEntry(prefix)
 	}
 	e.routes[routeKey{rt.FaceID, rt.Origin}] = rt
+	r.noteExpiry(e)
 	err := r.update(prefix)
 	r.schedule()
 	return err
@@ -172,8 +207,9 @@ func (r *RIB) Unregister(prefix ndn.Name, faceID uint64, origin uint16) bool {
 		return false
 	}
 	delete(e.routes, rk)
+	r.noteExpiry(e)
 	if len(e.routes) == 0 {
-		delete(r.entries, k)
+		r.dropEntry(e)
 	}
 	_ = r.update(prefix)
 	r.schedule()
@@ -193,16 +229,21 @@ func (r *RIB) RemoveFace(faceID uint64) int {
 func (r *RIB) removeFaceLocked(faceID uint64) int {
 	n := 0
 	var touched []ndn.Name
-	for k, e := range r.entries {
+	for _, e := range r.entries {
+		hit := false
 		for rk := range e.routes {
 			if rk.face == faceID {
 				delete(e.routes, rk)
 				n++
-				touched = append(touched, e.name)
+				hit = true
 			}
 		}
-		if len(e.routes) == 0 {
-			delete(r.entries, k)
+		if hit {
+			touched = append(touched, e.name)
+			r.noteExpiry(e)
+			if len(e.routes) == 0 {
+				r.dropEntry(e)
+			}
 		}
 	}
 	// The face is gone: forget what was installed for it without asking
@@ -211,7 +252,6 @@ func (r *RIB) removeFaceLocked(faceID uint64) int {
 		delete(hops, faceID)
 		if len(hops) == 0 {
 			delete(r.installed, k)
-			delete(r.names, k)
 		}
 	}
 	for _, p := range touched {
@@ -314,19 +354,16 @@ func (r *RIB) compute(name ndn.Name) map[uint64]uint64 {
 }
 
 // update recomputes the FIB next hops of prefix and of every RIB entry
-// under it, and applies the differences to the FIB.
+// under it, and applies the differences to the FIB. Every prefix whose
+// entry was deleted is passed here itself, so its installed next hops go.
 func (r *RIB) update(prefix ndn.Name) error {
 	var errs []error
 	targets := []ndn.Name{prefix}
-	for _, e := range r.entries {
-		if e.name.Len() > prefix.Len() && prefix.IsPrefixOf(e.name) {
-			targets = append(targets, e.name)
-		}
-	}
-	// Installed prefixes under prefix that are no longer RIB entries.
-	for k, n := range r.names {
-		if _, ok := r.entries[k]; !ok && n.Len() > prefix.Len() && prefix.IsPrefixOf(n) {
-			targets = append(targets, n)
+	if r.desc[string(prefix.Value())] > 0 {
+		for _, e := range r.entries {
+			if e.name.Len() > prefix.Len() && prefix.IsPrefixOf(e.name) {
+				targets = append(targets, e.name)
+			}
 		}
 	}
 	bad := map[uint64]bool{}
@@ -355,13 +392,11 @@ func (r *RIB) update(prefix ndn.Name) error {
 			if have == nil {
 				have = map[uint64]uint64{}
 				r.installed[k] = have
-				r.names[k] = n.Clone()
 			}
 			have[f] = c
 		}
 		if len(have) == 0 {
 			delete(r.installed, k)
-			delete(r.names, k)
 		}
 	}
 	for f := range bad {
@@ -377,7 +412,7 @@ func (r *RIB) schedule() {
 		return
 	}
 	var next time.Time
-	for _, e := range r.entries {
+	for e := range r.expiring {
 		for _, rt := range e.routes {
 			if !rt.Expires.IsZero() && (next.IsZero() || rt.Expires.Before(next)) {
 				next = rt.Expires
@@ -405,15 +440,20 @@ func (r *RIB) Expire() {
 	defer r.mu.Unlock()
 	now := r.opts.Now()
 	var touched []ndn.Name
-	for k, e := range r.entries {
+	for e := range r.expiring {
+		hit := false
 		for rk, rt := range e.routes {
 			if !rt.Expires.IsZero() && !rt.Expires.After(now) {
 				delete(e.routes, rk)
-				touched = append(touched, e.name)
+				hit = true
 			}
 		}
-		if len(e.routes) == 0 {
-			delete(r.entries, k)
+		if hit {
+			touched = append(touched, e.name)
+			r.noteExpiry(e)
+			if len(e.routes) == 0 {
+				r.dropEntry(e)
+			}
 		}
 	}
 	for _, p := range touched {
