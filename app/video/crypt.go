@@ -155,8 +155,9 @@ func (d *decrypter) Write(p []byte) (int, error) {
 		return 0, d.err
 	}
 	d.buf = append(d.buf, p...)
-	for len(d.buf) >= recordHeaderLen {
-		hdr := d.buf[:recordHeaderLen]
+	off := 0
+	for len(d.buf)-off >= recordHeaderLen {
+		hdr := d.buf[off : off+recordHeaderLen]
 		if hdr[0] != recordVersion || hdr[1]&^1 != 0 {
 			d.err = fmt.Errorf("%w: %s record %d: unknown record version %d flags %#x", ErrDecrypt, d.versioned, d.index, hdr[0], hdr[1])
 			return 0, d.err
@@ -170,7 +171,7 @@ func (d *decrypter) Write(p []byte) (int, error) {
 			d.err = fmt.Errorf("%w: %s record %d: bad length %d", ErrDecrypt, d.versioned, d.index, n)
 			return 0, d.err
 		}
-		if len(d.buf) < recordHeaderLen+n {
+		if len(d.buf)-off < recordHeaderLen+n {
 			break
 		}
 		if d.sawLast {
@@ -178,22 +179,21 @@ func (d *decrypter) Write(p []byte) (int, error) {
 			return 0, d.err
 		}
 		d.aad = recordAAD(d.aad[:0], d.versioned, d.index, hdr)
-		plain, err := d.k.aead.Open(nil, hdr[10:22], d.buf[recordHeaderLen:recordHeaderLen+n], d.aad)
+		ct := d.buf[off+recordHeaderLen : off+recordHeaderLen+n]
+		plain, err := d.k.aead.Open(ct[:0], hdr[10:22], ct, d.aad) // in place
 		if err != nil {
 			d.err = fmt.Errorf("%w: %s record %d: %w", ErrDecrypt, d.versioned, d.index, err)
 			return 0, d.err
 		}
 		d.sawLast = hdr[1]&1 != 0
 		d.index++
-		d.buf = d.buf[recordHeaderLen+n:]
+		off += recordHeaderLen + n
 		if _, err := d.w.Write(plain); err != nil {
 			d.err = err
 			return 0, err
 		}
 	}
-	if len(d.buf) == 0 {
-		d.buf = nil // drop the grown backing array between records
-	}
+	d.buf = d.buf[:copy(d.buf, d.buf[off:])]
 	return len(p), nil
 }
 
