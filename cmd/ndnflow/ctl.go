@@ -221,12 +221,8 @@ func table(w io.Writer, header string, rows [][]string) error {
 
 func u64(v uint64) string { return strconv.FormatUint(v, 10) }
 
-func msString(d time.Duration) string {
-	if d%time.Second == 0 {
-		return d.String()
-	}
-	return d.Round(time.Millisecond).String()
-}
+// durString prints a time left for people: whole seconds.
+func durString(d time.Duration) string { return d.Round(time.Second).String() }
 
 // jsonParams is the JSON form of ControlParameters (present fields only).
 type jsonParams struct {
@@ -526,7 +522,7 @@ func (o *ctlOpts) faceShow(ctx context.Context, c *ctlClient, w io.Writer, args 
 		fmt.Fprintf(w, "       mtu=%d\n", f.Mtu)
 	}
 	if f.HasExpirationPeriod {
-		fmt.Fprintf(w, "   expires=%s\n", msString(f.ExpirationPeriod))
+		fmt.Fprintf(w, "   expires=%s\n", durString(f.ExpirationPeriod))
 	}
 	fmt.Fprintf(w, "  counters={in={%di %dd %dn %dB} out={%di %dd %dn %dB}}\n     flags=%s\n",
 		f.NInInterests, f.NInData, f.NInNacks, f.NInBytes, f.NOutInterests, f.NOutData, f.NOutNacks, f.NOutBytes,
@@ -644,7 +640,7 @@ func (o *ctlOpts) routeList(ctx context.Context, c *ctlClient, w io.Writer, _ []
 		for _, r := range e.Routes {
 			exp := "never"
 			if r.HasExpirationPeriod {
-				exp = msString(r.ExpirationPeriod)
+				exp = durString(r.ExpirationPeriod)
 			}
 			rows = append(rows, []string{e.Name.String(), u64(r.FaceID), r.Origin.String(), u64(r.Cost), routeFlags(r.Flags), exp})
 		}
@@ -697,7 +693,7 @@ func (o *ctlOpts) routeAddCmd(run runFunc) *cobra.Command {
 		}
 		exp := "never"
 		if body.HasExpirationPeriod {
-			exp = msString(body.ExpirationPeriod)
+			exp = durString(body.ExpirationPeriod)
 		}
 		fmt.Fprintf(w, "route-add-accepted prefix=%s nexthop=%d origin=%d cost=%d flags=%s expires=%s\n",
 			body.Name, body.FaceID, body.Origin, body.Cost, routeFlags(body.Flags), exp)
@@ -866,7 +862,7 @@ func (o *ctlOpts) csInfo(ctx context.Context, c *ctlClient, w io.Writer, _ []str
 		return o.printJSON(w, map[string]any{"capacity": ci.Capacity, "flags": ci.Flags, "admit": admit, "serve": serve,
 			"n_cs_entries": ci.NCsEntries, "n_hits": ci.NHits, "n_misses": ci.NMisses})
 	}
-	fmt.Fprintf(w, "CS information:\n  capacity=%d\n     admit=%s\n     serve=%s\nnEntries=%d\n   nHits=%d\n nMisses=%d\n",
+	fmt.Fprintf(w, "CS information:\n  capacity=%d\n     admit=%s\n     serve=%s\n  nEntries=%d\n     nHits=%d\n   nMisses=%d\n",
 		ci.Capacity, onOff(admit), onOff(serve), ci.NCsEntries, ci.NHits, ci.NMisses)
 	return nil
 }
