@@ -11,6 +11,9 @@ import (
 
 	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/ndn"
+	"github.com/ndnflow/ndnflow/security"
+	"github.com/ndnflow/ndnflow/security/cert"
+	"github.com/ndnflow/ndnflow/security/trust"
 )
 
 // benchNet is a forwarder with a consumer and a producer on in-memory
@@ -28,12 +31,15 @@ type benchNet struct {
 	nonceOff int
 	received atomic.Int64
 	notify   chan struct{}
+	// signed, when set, maps name values to pre-signed Data the producer
+	// returns instead of the template.
+	signed map[string][]byte
 }
 
 const benchFlows = 64
 
-func newBenchNet(b testing.TB, cfg Config) *benchNet {
-	n := &benchNet{fw: New(cfg), notify: make(chan struct{}, 1)}
+func newBenchNet(b testing.TB, cfg Config, signed map[string][]byte) *benchNet {
+	n := &benchNet{fw: New(cfg), notify: make(chan struct{}, 1), signed: signed}
 	ca, cb := face.NewMemPair(face.MemPairConfig{Queue: 8192})
 	pa, pb := face.NewMemPair(face.MemPairConfig{Queue: 8192})
 	n.cons, n.prod = ca, pa
@@ -87,11 +93,16 @@ func (n *benchNet) routineProducer(tmpl []byte, nameOff, nameLen int) {
 			if lp.Decode(bufs[i][:sizes[i]]) != nil || in.Decode(lp.Fragment) != nil || len(in.Name.Value()) != nameLen {
 				continue
 			}
-			copy(data, tmpl)
-			copy(data[nameOff:], in.Name.Value())
+			frag := data
+			if n.signed != nil {
+				frag = n.signed[string(in.Name.Value())]
+			} else {
+				copy(data, tmpl)
+				copy(data[nameOff:], in.Name.Value())
+			}
 			resp.Reset()
-			resp.PitToken, resp.Fragment = lp.PitToken, data
-			out[m] = append(resp.AppendHeader(out[m][:0]), data...)
+			resp.PitToken, resp.Fragment = lp.PitToken, frag
+			out[m] = append(resp.AppendHeader(out[m][:0]), frag...)
 			m++
 		}
 		if n.prod.Write(out[:m]) != nil {
@@ -156,7 +167,7 @@ func (n *benchNet) exchange(b testing.TB, first uint64, count int, window int, n
 		select {
 		case <-n.notify:
 		case <-time.After(10 * time.Second):
-			b.Fatalf("stalled at the end: %d of %d; %+v", n.received.Load()-base, count, n.fw.Counters())
+			b.Fatalf("stalled at the end: %d of %d; %+v %+v", n.received.Load()-base, count, n.fw.Counters(), n.fw.VerifyCounters())
 		}
 	}
 }
@@ -172,7 +183,7 @@ func BenchmarkForwarderExchange(b *testing.B) {
 			if mode == "cs-off" {
 				cfg.CsCapacity = -1
 			}
-			n := newBenchNet(b, cfg)
+			n := newBenchNet(b, cfg, nil)
 			var nonce uint32
 			n.exchange(b, 0, 4096, 4096, &nonce) // warm up pools (and the CS)
 			runtime.GC()
@@ -192,6 +203,49 @@ func BenchmarkForwarderExchange(b *testing.B) {
 				if c := n.fw.Counters(); c.CsHits < uint64(b.N) {
 					b.Fatalf("only %d CS hits for %d Interests", c.CsHits, b.N)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkForwarderVerify is BenchmarkForwarderExchange with the CS off
+// and every Data verified (one signature per Data, by a trust anchor's
+// key) with Ed25519 or ECDSA P-256. Names cycle over 16384 pre-signed
+// Data.
+func BenchmarkForwarderVerify(b *testing.B) {
+	for _, kt := range []security.KeyType{security.KeyEd25519, security.KeyECDSA} {
+		b.Run(kt.String(), func(b *testing.B) {
+			key, err := security.GenerateKey(kt, security.NewKeyName(ndn.MustParseName("/bench")))
+			if err != nil {
+				b.Fatal(err)
+			}
+			anchor, _ := cert.SelfSign(key, cert.Options{})
+			signer := key.WithKeyLocator(ndn.KeyLocator{Name: anchor.Name()})
+			const names = 16384
+			signed := make(map[string][]byte, names)
+			for seq := range uint64(names) {
+				name := ndn.MustParseName(fmt.Sprintf("/bench/f%02d/obj", seq%benchFlows)).Append(ndn.SequenceNumComponent(1<<56 | seq))
+				d := ndn.Data{Name: name, Content: make([]byte, 100)}
+				w, err := d.SignWith(signer)
+				if err != nil {
+					b.Fatal(err)
+				}
+				signed[string(name.Value())] = w
+			}
+			v := trust.NewValidator(trust.Options{Anchors: []*cert.Certificate{anchor}})
+			n := newBenchNet(b, Config{CsCapacity: -1, Verify: []VerifyRule{{Prefix: ndn.MustParseName("/bench"), Validator: v}}}, signed)
+			var nonce uint32
+			n.exchange(b, 0, 2048, 512, &nonce)
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := time.Now()
+			for done := 0; done < b.N; done += names {
+				n.exchange(b, 0, min(names, b.N-done), 512, &nonce) // window < verify queue
+			}
+			el := time.Since(start)
+			b.ReportMetric(float64(b.N)/el.Seconds(), "exchanges/s")
+			if vc := n.fw.VerifyCounters(); vc.Verified < uint64(b.N) {
+				b.Fatalf("verified %d of %d: %+v", vc.Verified, b.N, vc)
 			}
 		})
 	}

@@ -33,8 +33,9 @@ type inPacket struct {
 	// down to 1; matched records whether some shard had a PIT match.
 	fbDepth int8
 	matched bool
-	// verified is set once a verifier accepted the Data.
-	verified bool
+	// verified is set once a verifier accepted the Data; counted once it
+	// was counted in InData.
+	verified, counted bool
 }
 
 func (p *inPacket) release() {
@@ -163,7 +164,10 @@ func (s *shard) process(items []inPacket) {
 			s.ctr.inInterests.Add(1)
 			s.onIncomingInterest(p)
 		case face.KindData:
-			s.ctr.inData.Add(1)
+			if !p.counted { // not again after verification or hand-on
+				p.counted = true
+				s.ctr.inData.Add(1)
+			}
 			if !s.onIncomingData(p) {
 				continue // handed to another shard, which releases it
 			}
