@@ -112,6 +112,8 @@ type Result struct {
 	Spurious uint64
 	// SlowStartExits counts slow starts ended by rising delay (HyStart).
 	SlowStartExits uint64
+	// Probes counts tail-loss probes (retransmissions after a stall).
+	Probes uint64
 	// Elapsed is the time from the first Interest to the last byte.
 	Elapsed time.Duration
 	// SRTT, MinRTT and RTO are the final RTT estimates.
@@ -151,7 +153,9 @@ type slot struct {
 	sentAt     time.Duration
 	pkt        *app.Packet
 	prev, next int32 // in-flight list links (ring indices), -1 for none
-	retx       int32
+	retx       int32 // retransmissions of any kind (Karn's rule)
+	losses     int32 // retransmissions for loss, counted against MaxRetries
+	probe      bool  // marked lost by a tail-loss probe, not by evidence
 	state      uint8
 	nacked     ndn.NackReason
 }
@@ -188,6 +192,9 @@ type fetcher struct {
 	lastDecr   time.Duration
 	reoMult    time.Duration // reorder window multiplier, grows on spurious retransmissions
 	rttSamples int
+	lastRx     time.Duration // when the last Data or Nack arrived
+	lastProbe  time.Duration
+	ptoShift   uint // probe timeout doublings since the last arrival
 
 	ctx   context.Context
 	rtt   *cc.RTTEstimator
@@ -404,6 +411,9 @@ func (f *fetcher) nextDeadline(now time.Duration) time.Duration {
 	if s.tx+reorderThreshold <= f.highestAck {
 		d = min(d, s.sentAt+f.reorderWindow()-now)
 	}
+	if f.rtt.SRTT() > 0 {
+		d = min(d, f.probeDeadline(s)-now)
+	}
 	return d
 }
 
@@ -490,6 +500,7 @@ func (f *fetcher) onPacket(p *app.Packet, now time.Duration) error {
 	idx := int32(seg & f.mask)
 	s := &f.ring[idx]
 	current := !tokened || tx == uint32(s.tx)
+	f.lastRx, f.ptoShift = now, 0
 	if p.IsNack {
 		defer p.Release()
 		if s.state != stInFlight || !current {
@@ -641,11 +652,40 @@ func (f *fetcher) detectLoss(now time.Duration) error {
 			f.res.FastRetransmits++
 			f.congestion(now, s.sentAt, false)
 		default:
+			f.probe(now)
 			return nil
 		}
 		f.markLost(idx)
 	}
 	return nil
+}
+
+// probe handles a stalled tail (RFC 8985 §7, tail loss probe, adapted):
+// when nothing has arrived for a probe timeout of max(2 SRTT, 10 ms),
+// doubling while nothing arrives, the oldest Interest in flight is sent
+// again. Its answer, or the lack of it, then lets the reorder rule or the
+// RTO find the real losses, instead of every loss at the end of a burst
+// costing a whole RTO (200 ms at least). A probe does not shrink the window
+// and does not count against MaxRetries.
+func (f *fetcher) probe(now time.Duration) {
+	if f.head < 0 || f.rtt.SRTT() == 0 {
+		return
+	}
+	s := &f.ring[f.head]
+	if now < f.probeDeadline(s) {
+		return
+	}
+	f.res.Probes++
+	f.lastProbe = now
+	f.ptoShift = min(f.ptoShift+1, 10)
+	s.probe = true
+	f.markLost(f.head)
+}
+
+// probeDeadline is when the next tail-loss probe is due.
+func (f *fetcher) probeDeadline(head *slot) time.Duration {
+	pto := min(max(2*f.rtt.SRTT(), 10*time.Millisecond)<<f.ptoShift, f.rtt.RTO())
+	return max(f.lastRx, f.lastProbe, head.sentAt) + pto
 }
 
 func (f *fetcher) markLost(idx int32) {
@@ -674,7 +714,13 @@ func (f *fetcher) sendMore(now time.Duration) error {
 				continue
 			}
 			s.retx++
-			if int(s.retx) > f.opts.MaxRetries {
+			if s.probe {
+				s.probe = false
+				f.res.Retransmissions++
+				goto send
+			}
+			s.losses++
+			if int(s.losses) > f.opts.MaxRetries {
 				if s.nacked != 0 {
 					return fmt.Errorf("segmented: segment %d: %w", seg, &app.NackError{Name: f.versioned.Append(ndn.SegmentComponent(seg)), Reason: s.nacked})
 				}
@@ -689,6 +735,7 @@ func (f *fetcher) sendMore(now time.Duration) error {
 		} else {
 			break
 		}
+	send:
 		if err := f.send(idx, now); err != nil {
 			return err
 		}
