@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -162,6 +164,16 @@ func TestCtl(t *testing.T) {
 		t.Errorf("second face create: %q", out)
 	}
 	id := fmt.Sprint(created.FaceID)
+	var mtuFace struct {
+		FaceID uint64 `json:"face_id"`
+		Mtu    uint64 `json:"mtu"`
+	}
+	other := fmt.Sprintf("udp4://127.0.0.1:%d", freePort(t, "udp"))
+	fw.ctlJSON(t, &mtuFace, "face", "create", other, "--mtu", "1400")
+	if mtuFace.FaceID == created.FaceID || mtuFace.Mtu != 1400 {
+		t.Errorf("face create --mtu 1400: %+v", mtuFace)
+	}
+	fw.mustCtl(t, "face", "destroy", other)
 	out = fw.mustCtl(t, "face", "show", id)
 	if !strings.Contains(out, "remote="+produri) || !strings.Contains(out, "persistency=persistent") {
 		t.Errorf("face show:\n%s", out)
@@ -331,12 +343,25 @@ func TestCtlPermission(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := buildNdnflow(t)
-	fw := startFw(t, bin, "management:\n  require_signed_local: true")
+	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t, "tcp"))
+	fw := startFw(t, bin, "management:\n  require_signed_local: true\nhttp: "+httpAddr)
 	fw.ctlFails(t, 1, "rib/register: 403 authorization rejected", "route", "add", "/x", "1")
 	fw.ctlFails(t, 1, "strategy-choice/set: 403 authorization rejected", "strategy", "set", "/x", "best-route")
 	fw.ctlFails(t, 1, "cs/config: 403 authorization rejected", "cs", "config", "--capacity", "5")
 	fw.ctlFails(t, 1, "faces/create: 403 authorization rejected", "face", "create", "udp4://127.0.0.1:9")
 	if out := fw.mustCtl(t, "face", "list"); !strings.Contains(out, "internal://") {
 		t.Errorf("face list:\n%s", out)
+	}
+	// The status page and metrics of the same process.
+	for path, want := range map[string]string{"/status.json": `"uri": "internal://"`, "/metrics": "ndnflow_face_packets_total", "/": "<h2>Faces</h2>"} {
+		resp, err := http.Get("http://" + httpAddr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("GET %s: %s, body lacks %q", path, resp.Status, want)
+		}
 	}
 }
