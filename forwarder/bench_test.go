@@ -39,14 +39,42 @@ type benchNet struct {
 const benchFlows = 64
 
 func newBenchNet(b testing.TB, cfg Config, signed map[string][]byte) *benchNet {
-	n := &benchNet{fw: New(cfg), notify: make(chan struct{}, 1), signed: signed}
+	return newBenchNetRelay(b, cfg, signed, false)
+}
+
+// newBenchNetRelay builds the bench network; with relay, the two faces are
+// joined by a zero-processing relay (each packet received on one face is
+// sent on the other, PIT token and all) instead of the forwarder: the
+// ceiling for the forwarder on the same faces.
+func newBenchNetRelay(b testing.TB, cfg Config, signed map[string][]byte, relay bool) *benchNet {
+	n := &benchNet{notify: make(chan struct{}, 1), signed: signed}
 	ca, cb := face.NewMemPair(face.MemPairConfig{Queue: 8192})
 	pa, pb := face.NewMemPair(face.MemPairConfig{Queue: 8192})
 	n.cons, n.prod = ca, pa
-	n.fw.AddFace(cb, face.Config{QueueLen: 8192})
-	pf := n.fw.AddFace(pb, face.Config{QueueLen: 8192})
-	if err := n.fw.AddNextHop(ndn.MustParseName("/bench"), pf.ID(), 0); err != nil {
-		b.Fatal(err)
+	if relay {
+		var fc, fp atomic.Pointer[face.Face]
+		pass := func(to *atomic.Pointer[face.Face]) face.Handler {
+			return func(batch []*face.RxPacket) {
+				for _, p := range batch {
+					if t := to.Load(); t != nil {
+						t.Send(&p.Lp)
+					}
+					p.Release()
+				}
+			}
+		}
+		c := face.New(cb, face.Config{ID: 1, Handler: pass(&fp), QueueLen: 8192})
+		p := face.New(pb, face.Config{ID: 2, Handler: pass(&fc), QueueLen: 8192})
+		fc.Store(c)
+		fp.Store(p)
+		b.Cleanup(func() { c.Close(); p.Close() })
+	} else {
+		n.fw = New(cfg)
+		n.fw.AddFace(cb, face.Config{QueueLen: 8192})
+		pf := n.fw.AddFace(pb, face.Config{QueueLen: 8192})
+		if err := n.fw.AddNextHop(ndn.MustParseName("/bench"), pf.ID(), 0); err != nil {
+			b.Fatal(err)
+		}
 	}
 	const seq0 = uint64(1) << 56
 	for k := range benchFlows {
@@ -66,7 +94,9 @@ func newBenchNet(b testing.TB, cfg Config, signed map[string][]byte) *benchNet {
 	go n.routineProducer(dw, nameOff, len(d.Name.Value()))
 	go n.routineConsumer()
 	b.Cleanup(func() {
-		n.fw.Close()
+		if n.fw != nil {
+			n.fw.Close()
+		}
 		ca.Close()
 		pa.Close()
 	})
@@ -130,6 +160,13 @@ func (n *benchNet) routineConsumer() {
 	}
 }
 
+func (n *benchNet) state() string {
+	if n.fw == nil {
+		return "relay"
+	}
+	return fmt.Sprintf("%+v %+v", n.fw.Counters(), n.fw.VerifyCounters())
+}
+
 // exchange sends count Interests with at most window outstanding and waits
 // for all the Data. Sequence numbers are first, first+1, … per Interest, so
 // names repeat only when the caller repeats first.
@@ -145,7 +182,7 @@ func (n *benchNet) exchange(b testing.TB, first uint64, count int, window int, n
 			select {
 			case <-n.notify:
 			case <-time.After(10 * time.Second):
-				b.Fatalf("stalled: sent %d received %d; %+v", sent, n.received.Load()-base, n.fw.Counters())
+				b.Fatalf("stalled: sent %d received %d; %s", sent, n.received.Load()-base, n.state())
 			}
 		}
 		frames = frames[:0]
@@ -167,7 +204,7 @@ func (n *benchNet) exchange(b testing.TB, first uint64, count int, window int, n
 		select {
 		case <-n.notify:
 		case <-time.After(10 * time.Second):
-			b.Fatalf("stalled at the end: %d of %d; %+v %+v", n.received.Load()-base, count, n.fw.Counters(), n.fw.VerifyCounters())
+			b.Fatalf("stalled at the end: %d of %d; %s", n.received.Load()-base, count, n.state())
 		}
 	}
 }
@@ -176,21 +213,24 @@ func (n *benchNet) exchange(b testing.TB, first uint64, count int, window int, n
 // through the forwarder over in-memory faces: 4-component names over 64
 // flows, 100-byte content; with the CS off (every name new), and with
 // every Data from the CS (4096 names, cached beforehand).
+//
+// Mode "relay" runs the same traffic through a zero-processing relay
+// between the same two faces, the ceiling to compare cs-off against.
 func BenchmarkForwarderExchange(b *testing.B) {
-	for _, mode := range []string{"cs-off", "cs-hit"} {
+	for _, mode := range []string{"cs-off", "cs-hit", "relay"} {
 		b.Run(mode, func(b *testing.B) {
 			cfg := Config{}
 			if mode == "cs-off" {
 				cfg.CsCapacity = -1
 			}
-			n := newBenchNet(b, cfg, nil)
+			n := newBenchNetRelay(b, cfg, nil, mode == "relay")
 			var nonce uint32
 			n.exchange(b, 0, 4096, 4096, &nonce) // warm up pools (and the CS)
 			runtime.GC()
 			b.ReportAllocs()
 			b.ResetTimer()
 			start := time.Now()
-			if mode == "cs-off" {
+			if mode != "cs-hit" {
 				n.exchange(b, 1<<20, b.N, 1024, &nonce)
 			} else {
 				for done := 0; done < b.N; done += 4096 {
