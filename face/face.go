@@ -21,7 +21,8 @@ type Handler func(batch []*RxPacket)
 type Config struct {
 	// ID is the FaceId the owner assigned (NFD: 0 invalid, ≤ 255 reserved).
 	ID uint64
-	// Handler receives every decoded packet. Required.
+	// Handler receives every decoded packet; without one, received
+	// packets are released at once (a send-only face).
 	Handler Handler
 	// Pool supplies receive and send buffers; default a new Pool. Faces of
 	// one forwarder should share one.
@@ -70,6 +71,13 @@ type Config struct {
 }
 
 func (c *Config) applyDefaults(info TransportInfo) {
+	if c.Handler == nil {
+		c.Handler = func(batch []*RxPacket) {
+			for _, p := range batch {
+				p.Release()
+			}
+		}
+	}
 	if c.RetxTimeout <= 0 {
 		c.RetxTimeout = 200 * time.Millisecond
 	}
