@@ -233,6 +233,11 @@ func Fetch(ctx context.Context, c *app.Client, name ndn.Name, w io.Writer, opts 
 	return &f.res, err
 }
 
+func isNoRoute(err error) bool {
+	var ne *app.NackError
+	return errors.As(err, &ne) && ne.Reason == ndn.NackNoRoute
+}
+
 // discoveryLifetime is the InterestLifetime of version discovery Interests.
 const discoveryLifetime = time.Second
 
@@ -244,6 +249,17 @@ func discover(ctx context.Context, c *app.Client, name ndn.Name, opts *FetchOpti
 	eo := app.ExpressOptions{Retries: opts.DiscoveryRetries, Verifier: opts.Verifier, Validator: opts.Validator}
 	in := &ndn.Interest{Name: rdr.MetadataName(name), CanBePrefix: true, MustBeFresh: true, Lifetime: discoveryLifetime}
 	d, err := c.Express(ctx, in, eo)
+	// NFD answers rib/register before its FIB has the route, so a consumer
+	// started right after a producer may see NoRoute for a moment: ask again
+	// a few times (100, 200, 400 ms) before believing it.
+	for wait := 100 * time.Millisecond; isNoRoute(err) && wait <= 400*time.Millisecond; wait *= 2 {
+		select {
+		case <-ctx.Done():
+			return ndn.Name{}, ctx.Err()
+		case <-time.After(wait):
+		}
+		d, err = c.Express(ctx, in, eo)
+	}
 	if err == nil {
 		v, perr := rdr.ParseMetadata(d)
 		if perr == nil && (v.Len() != name.Len()+1 || !name.IsPrefixOf(v) || v.At(-1).Type != ndn.TtVersionNameComponent) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/ndnflow/ndnflow/app"
 	"github.com/ndnflow/ndnflow/app/segmented"
@@ -87,6 +88,9 @@ again without reading or signing anything.`,
 				pub, err = segmented.OpenStored(ctx, cl, st, latest, opts)
 			case file == "-":
 				var in io.Reader = cmd.InOrStdin()
+				if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+					cmdLogger(cmd).Info("reading the content from the terminal; end it with Ctrl-D")
+				}
 				if st != nil {
 					opts.Store = st
 				}
