@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -387,5 +388,45 @@ func TestOutOfOrder(t *testing.T) {
 	}
 	if out.Len() != n || res.Segments != n {
 		t.Fatalf("%d bytes, %d segments", out.Len(), res.Segments)
+	}
+}
+
+// TestFetchNacks answers the first Interest for every tenth segment with a
+// Nack (Congestion or Duplicate): the fetcher resends at once, cuts the
+// window for Congestion, and completes.
+func TestFetchNacks(t *testing.T) {
+	for _, reason := range []ndn.NackReason{ndn.NackCongestion, ndn.NackDuplicate} {
+		t.Run(reason.String(), func(t *testing.T) {
+			fwd := newFwd(t)
+			prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
+			const n = 100
+			var mu sync.Mutex
+			nacked := map[uint64]bool{}
+			h := func(_ context.Context, i *ndn.Interest) (*ndn.Data, error) {
+				seg, _ := i.Name.At(-1).Number()
+				mu.Lock()
+				first := seg%10 == 0 && !nacked[seg]
+				nacked[seg] = true
+				mu.Unlock()
+				if first {
+					return nil, app.ReplyNack(reason)
+				}
+				return &ndn.Data{Name: i.Name.Clone(), Content: []byte{byte(seg)}, FinalBlock: ndn.SegmentComponent(n - 1)}, nil
+			}
+			if _, err := prod.Serve(ctxT(t, 5*time.Second), ndn.MustParseName("/nacky"), h, app.ServeOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			res, err := segmented.Fetch(ctxT(t, 20*time.Second), cons, ndn.MustParseName("/nacky/v=1"), &out, segmented.FetchOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Len() != n || res.Nacks != 10 || res.Retransmissions < 10 || res.Timeouts != 0 {
+				t.Errorf("%d bytes, %d Nacks, %d retransmissions, %d timeouts; want %d, 10, >= 10, 0", out.Len(), res.Nacks, res.Retransmissions, res.Timeouts, n)
+			}
+			if (reason == ndn.NackCongestion) != (res.WindowDecreases > 0) {
+				t.Errorf("%s: %d window decreases", reason, res.WindowDecreases)
+			}
+		})
 	}
 }
