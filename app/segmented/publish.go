@@ -199,10 +199,18 @@ func makeSegment(versioned ndn.Name, seg uint64, content []byte, final uint64, h
 	return d.SignWith(opts.Signer)
 }
 
-// signStream cuts r into segments and signs them; FinalBlockId goes on the
-// last segment only, since the end is known only there. An empty input is
-// one empty segment.
+// signStream cuts r into segments and signs them. FinalBlockId goes on
+// every segment when r tells its length (bytes.Reader, strings.Reader,
+// bytes.Buffer: a Len method), else on the last one only, since the end is
+// known only there. An empty input is one empty segment.
 func signStream(versioned ndn.Name, r io.Reader, opts PublishOptions, yield func(uint64, []byte) error) error {
+	knownFinal, known := uint64(0), false
+	if l, ok := r.(interface{ Len() int }); ok {
+		if n := l.Len(); n > 0 {
+			knownFinal = uint64((n - 1) / opts.ChunkSize)
+		}
+		known = true
+	}
 	cur := make([]byte, opts.ChunkSize)
 	next := make([]byte, opts.ChunkSize)
 	n, err := io.ReadFull(r, cur)
@@ -219,7 +227,11 @@ func signStream(versioned ndn.Name, r io.Reader, opts PublishOptions, yield func
 			}
 			last = m == 0
 		}
-		w, err := makeSegment(versioned, seg, cur[:n], seg, last, &opts)
+		final, hasFinal := seg, last
+		if known {
+			final, hasFinal = knownFinal, true
+		}
+		w, err := makeSegment(versioned, seg, cur[:n], final, hasFinal, &opts)
 		if err != nil {
 			return err
 		}
