@@ -98,6 +98,8 @@ type Gateway struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
+	streamsMu sync.Mutex // serialises Streams
+
 	mu          sync.Mutex // protects inflight, discovering, lru, byKey, cached, streams
 	inflight    map[string]*fetchEntry
 	discovering map[string]*discoverCall
@@ -515,6 +517,10 @@ func Classify(err error) (status int, kind, msg string) {
 // Streams asks <Prefix>/32=streams for the published streams and returns
 // them together with those other answers listed in the last 10 minutes.
 func (g *Gateway) Streams(ctx context.Context) ([]Stream, error) {
+	// One Interest at a time: identical Interests from one face would get
+	// one answer between them.
+	g.streamsMu.Lock()
+	defer g.streamsMu.Unlock()
 	in := &ndn.Interest{Name: StreamsName(g.opts.Prefix), CanBePrefix: true, MustBeFresh: true, Lifetime: g.opts.DiscoveryLifetime}
 	d, err := g.c.Express(ctx, in, app.ExpressOptions{Retries: 1, Verifier: g.opts.Verifier, Validator: g.opts.Validator})
 	now := time.Now()

@@ -2,8 +2,10 @@ package video
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/ndnflow/ndnflow/ndn"
 	"github.com/ndnflow/ndnflow/tlv"
@@ -292,3 +294,24 @@ func BenchmarkDecrypt(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkPublisherAnswer measures answering one segment Interest from
+// memory (the producer's per-Interest work, signing done up front).
+func BenchmarkPublisherAnswer(b *testing.B) {
+	opts := Options{Prefix: ndn.MustParseName("/lab/video/talk")}
+	opts.applyDefaults()
+	p := &Publisher{opts: opts, log: opts.Logger, files: make(map[string]*file)}
+	vn, err := p.PublishFile("v0/seg000.ts", make([]byte, 100*DefaultChunkSize), time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := &ndn.Interest{Name: vn.Append(ndn.SegmentComponent(42))}
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := p.handle(context.Background(), in)
+		if err != nil || d == nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(DefaultChunkSize)
+}

@@ -199,9 +199,6 @@ func httpGet(t *testing.T, url string) (*http.Response, []byte) {
 // TestVideoEndToEnd packages a 20 s test pattern with ffmpeg and plays it
 // through `ndnflow fw`, `ndnflow video publish` and `ndnflow video gateway`.
 func TestVideoEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs ffmpeg")
-	}
 	for _, tool := range []string{"ffmpeg", "ffprobe"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s is not installed (scripts/setup-test-deps.sh installs it): %v", tool, err)
@@ -290,7 +287,7 @@ func (r *videoRig) testVOD(t *testing.T) {
 		t.Skip("chromium is not installed (scripts/setup-test-deps.sh installs it): skipping the browser playback check")
 	}
 	if len(gwArgs) == 0 {
-		t.Skipf("hls.js is not installed in app/video/testdata/player (scripts/setup-test-deps.sh runs npm ci there)")
+		t.Fatalf("hls.js is not installed at %s: run scripts/setup-test-deps.sh (npm ci in app/video/testdata/player)", hlsJS)
 	}
 	page := base + "/?play=/lab/video/talk/master.m3u8"
 	cdp := startBrowser(t, browser, page)
@@ -511,6 +508,12 @@ func (r *videoRig) testLive(t *testing.T) {
 	var wmu sync.Mutex
 	stopPoll := make(chan struct{})
 	pollDone := make(chan struct{})
+	var stopOnce sync.Once
+	stopViewer := func() {
+		stopOnce.Do(func() { close(stopPoll) })
+		<-pollDone
+	}
+	defer stopViewer()
 	go func() { // the viewer
 		defer close(pollDone)
 		next := 0
@@ -566,12 +569,11 @@ func (r *videoRig) testLive(t *testing.T) {
 				t.Errorf("segment %d took %v to reach the viewer, more than one segment duration + 1 s", s.seg, s.latency)
 			}
 		case <-deadline:
-			close(stopPoll)
-			<-pollDone
+			stopViewer()
 			t.Fatalf("the viewer did not see every segment; publisher stderr:\n%s", pub.stderr.String())
 		}
 	}
-	<-pollDone
+	stopViewer()
 
 	// A half-written segment named by the playlist: reported, not published.
 	b, _ := os.ReadFile(filepath.Join(src, "seg004.ts"))
