@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ndnflow/ndnflow/face"
+	"github.com/ndnflow/ndnflow/forwarder/pitcs"
 )
 
 // UnsolicitedPolicy says what happens to Data that matches no PIT entry
@@ -58,6 +59,9 @@ type Config struct {
 	// CsCapacityBytes bounds the CS in bytes of Data (split between
 	// shards); default 1 GiB.
 	CsCapacityBytes int64
+	// CsPolicy is the CS replacement policy: pitcs.PolicyLRU (default) or
+	// pitcs.PolicyARC.
+	CsPolicy pitcs.Policy
 	// CsNoAdmit and CsNoServe turn off admitting Data to the CS and serving
 	// Interests from it (NFD cs/config flags); both default to false.
 	CsNoAdmit, CsNoServe bool

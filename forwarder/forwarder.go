@@ -139,6 +139,7 @@ func newForwarder(cfg Config) *Forwarder {
 		PitCapacity:     max(1, (cfg.PitCapacity+n-1)/n),
 		CsCapacity:      csCap,
 		CsCapacityBytes: max(1, cfg.CsCapacityBytes/int64(n)),
+		Policy:          cfg.CsPolicy,
 	}
 	now := fw.now()
 	for k := range n {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/forwarder"
+	"github.com/ndnflow/ndnflow/forwarder/pitcs"
 	"github.com/ndnflow/ndnflow/forwarder/strategy"
 	"github.com/ndnflow/ndnflow/ndn"
 )
@@ -164,8 +165,8 @@ func (c *Config) Check() error {
 	if t.CsMaxBytes < 0 {
 		return fmt.Errorf("tables.cs_max_bytes: negative")
 	}
-	if t.CsPolicy != "" && t.CsPolicy != "lru" {
-		return fmt.Errorf("tables.cs_policy: %q is not supported (lru)", t.CsPolicy)
+	if _, ok := pitcs.ParsePolicy(t.CsPolicy); !ok {
+		return fmt.Errorf("tables.cs_policy: %q is not lru or arc", t.CsPolicy)
 	}
 	if _, ok := forwarder.ParseUnsolicitedPolicy(t.CsUnsolicited); !ok {
 		return fmt.Errorf("tables.cs_unsolicited_policy: %q is not drop-all, admit-local, admit-network or admit-all", t.CsUnsolicited)
@@ -232,6 +233,7 @@ func (c *Config) ForwarderConfig() forwarder.Config {
 	fc.CsNoAdmit = t.CsAdmit != nil && !*t.CsAdmit
 	fc.CsNoServe = t.CsServe != nil && !*t.CsServe
 	fc.Unsolicited, _ = forwarder.ParseUnsolicitedPolicy(t.CsUnsolicited)
+	fc.CsPolicy, _ = pitcs.ParsePolicy(t.CsPolicy)
 	return fc
 }
 

@@ -10,7 +10,8 @@ import (
 // CsEntry is one cached Data packet.
 type CsEntry struct {
 	node       *node
-	prev, next *CsEntry // LRU list
+	prev, next *CsEntry // LRU list (ARC: T1 or T2)
+	inT2       bool     // ARC: on the frequently-used list
 	wire       []byte   // owned copy from the table's buffer classes
 	freshUntil int64
 	// Unsolicited marks Data admitted by the unsolicited-Data policy.
@@ -95,13 +96,22 @@ func (t *Table) SetCsCapacity(packets int, bytes int64) {
 		t.cfg.CsCapacityBytes = bytes
 	}
 	t.evict(0)
+	t.arc.resize(t.cfg.CsCapacity)
 }
 
-// evict removes least recently used entries until room bytes more fit.
+// evict removes entries chosen by the policy until room bytes more fit.
 func (t *Table) evict(room int) {
 	for t.counters.CsEntries > 0 && (t.counters.CsEntries+min(room, 1) > t.cfg.CsCapacity ||
 		t.counters.CsBytes+int64(room) > t.cfg.CsCapacityBytes) {
-		t.removeCs(t.lru.prev)
+		c := t.victim()
+		if t.cfg.Policy == PolicyARC {
+			if c.inT2 {
+				t.arc.b2.add(c.node.hash)
+			} else {
+				t.arc.b1.add(c.node.hash)
+			}
+		}
+		t.removeCs(c)
 		t.counters.CsEvicts++
 	}
 }
@@ -109,12 +119,40 @@ func (t *Table) evict(room int) {
 func (t *Table) unlinkLRU(c *CsEntry) {
 	c.prev.next = c.next
 	c.next.prev = c.prev
+	if c.inT2 {
+		t.arc.n2--
+	} else {
+		t.arc.n1--
+	}
 }
 
+// pushLRU puts c at the front of the LRU list (ARC: T1).
 func (t *Table) pushLRU(c *CsEntry) {
 	c.next, c.prev = t.lru.next, &t.lru
 	t.lru.next.prev = c
 	t.lru.next = c
+	c.inT2 = false
+	t.arc.n1++
+}
+
+// pushT2 puts c at the front of ARC's T2.
+func (t *Table) pushT2(c *CsEntry) {
+	h := &t.arc.t2
+	c.next, c.prev = h.next, h
+	h.next.prev = c
+	h.next = c
+	c.inT2 = true
+	t.arc.n2++
+}
+
+// touch records a use of c.
+func (t *Table) touch(c *CsEntry) {
+	t.unlinkLRU(c)
+	if t.cfg.Policy == PolicyARC {
+		t.pushT2(c)
+	} else {
+		t.pushLRU(c)
+	}
 }
 
 // removeCs erases a CS entry and clears indirect links to it.
@@ -148,13 +186,18 @@ func (t *Table) InsertCs(d *ndn.Data, h uint64, now int64, unsolicited bool) *Cs
 	}
 	n := t.findOrInsert(h, d.Name)
 	c := n.cs
+	toT2 := false
 	if c != nil {
-		// Refresh in place.
+		// Refresh in place; counts as a use.
 		t.counters.CsBytes -= int64(len(c.wire))
 		t.putBuf(c.wire)
+		toT2 = c.inT2 || t.cfg.Policy == PolicyARC
 		t.unlinkLRU(c)
 		t.counters.CsEntries--
 	} else {
+		if t.cfg.Policy == PolicyARC {
+			toT2 = t.arc.adapt(h, t.cfg.CsCapacity)
+		}
 		t.evict(len(wire))
 		// evict may have released n if it was only held by an evicted
 		// indirect link; re-find it.
@@ -171,7 +214,11 @@ func (t *Table) InsertCs(d *ndn.Data, h uint64, now int64, unsolicited bool) *Cs
 	c.wire = append(t.getBuf(len(wire))[:0], wire...)
 	c.freshUntil = now + int64(d.Freshness)
 	c.Unsolicited = unsolicited
-	t.pushLRU(c)
+	if toT2 {
+		t.pushT2(c)
+	} else {
+		t.pushLRU(c)
+	}
 	t.counters.CsEntries++
 	t.counters.CsBytes += int64(len(wire))
 	t.counters.CsInserts++
@@ -229,8 +276,7 @@ func (t *Table) FindCs(name ndn.Name, hashes []uint64, cbp, mbf bool, now int64)
 		t.counters.CsMisses++
 		return nil
 	}
-	t.unlinkLRU(c)
-	t.pushLRU(c)
+	t.touch(c)
 	t.counters.CsHits++
 	return c
 }
@@ -239,23 +285,27 @@ func (t *Table) FindCs(name ndn.Name, hashes []uint64, cbp, mbf bool, now int64)
 // (all when limit <= 0) and returns how many it removed.
 func (t *Table) EraseCs(prefix ndn.Name, limit int) int {
 	k := 0
-	for c := t.lru.next; c != &t.lru && (limit <= 0 || k < limit); {
-		next := c.next
-		if prefix.IsPrefixOf(c.node.name) {
-			t.removeCs(c)
-			k++
+	for _, h := range []*CsEntry{&t.lru, &t.arc.t2} {
+		for c := h.next; c != h && (limit <= 0 || k < limit); {
+			next := c.next
+			if prefix.IsPrefixOf(c.node.name) {
+				t.removeCs(c)
+				k++
+			}
+			c = next
 		}
-		c = next
 	}
 	return k
 }
 
-// AllCs calls fn for every cached Data, most recently used first, until fn
-// returns false.
+// AllCs calls fn for every cached Data (most recently used first; with
+// ARC, T1 then T2) until fn returns false.
 func (t *Table) AllCs(fn func(*CsEntry) bool) {
-	for c := t.lru.next; c != &t.lru; c = c.next {
-		if !fn(c) {
-			return
+	for _, h := range []*CsEntry{&t.lru, &t.arc.t2} {
+		for c := h.next; c != h; c = c.next {
+			if !fn(c) {
+				return
+			}
 		}
 	}
 }

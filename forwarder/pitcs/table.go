@@ -18,6 +18,8 @@ type Config struct {
 	CsCapacityBytes int64
 	// Tick is the PIT timing-wheel resolution in nanoseconds; default 2 ms.
 	Tick int64
+	// Policy is the CS replacement policy; default PolicyLRU.
+	Policy Policy
 }
 
 func (c *Config) applyDefaults() {
@@ -80,7 +82,8 @@ type Table struct {
 	cbpMask   uint64
 	digestPIT int // PIT entries whose last component is an implicit digest
 
-	lru      CsEntry // sentinel: lru.next is the most recently used
+	lru      CsEntry // sentinel: lru.next is the most recently used (ARC: T1)
+	arc      arcState
 	bufFree  [numClasses][][]byte
 	counters Counters
 }
@@ -90,6 +93,10 @@ func New(cfg Config, now int64) *Table {
 	cfg.applyDefaults()
 	t := &Table{cfg: cfg, m: make(map[uint64]*node), wheel: wheel.New(cfg.Tick, 4096, now)}
 	t.lru.next, t.lru.prev = &t.lru, &t.lru
+	t.arc.t2.next, t.arc.t2.prev = &t.arc.t2, &t.arc.t2
+	if cfg.Policy == PolicyARC {
+		t.arc.resize(cfg.CsCapacity)
+	}
 	return t
 }
 

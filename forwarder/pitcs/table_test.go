@@ -225,3 +225,45 @@ func TestBufferClasses(t *testing.T) {
 		prev = idx
 	}
 }
+
+// TestARCResistsScan: a hot set used repeatedly survives a one-time scan
+// over many other names with ARC, not with LRU.
+func TestARCResistsScan(t *testing.T) {
+	for _, tc := range []struct {
+		policy  pitcs.Policy
+		hotKept bool
+	}{{pitcs.PolicyLRU, false}, {pitcs.PolicyARC, true}} {
+		tb := pitcs.New(pitcs.Config{CsCapacity: 100, Policy: tc.policy}, 0)
+		var hot []*ndn.Data
+		for i := range 50 {
+			hot = append(hot, makeData(t, "/hot/"+string(rune('a'+i%26))+string(rune('a'+i/26)), time.Hour, "h"))
+		}
+		for range 3 { // insert and use the hot set
+			for _, d := range hot {
+				if tb.FindCs(d.Name, hashes(d.Name), false, false, 0) == nil {
+					tb.InsertCs(d, full(d.Name), 0, false)
+				}
+			}
+		}
+		for i := range 500 { // scan
+			d := makeData(t, "/scan/"+string(rune('a'+i%26))+string(rune('a'+i/26%26))+string(rune('a'+i/676)), time.Hour, "s")
+			if tb.FindCs(d.Name, hashes(d.Name), false, false, 0) == nil {
+				tb.InsertCs(d, full(d.Name), 0, false)
+			}
+		}
+		kept := 0
+		for _, d := range hot {
+			if tb.FindCs(d.Name, hashes(d.Name), false, false, 0) != nil {
+				kept++
+			}
+		}
+		if got := kept >= 40; got != tc.hotKept || tb.CsLen() > 100 {
+			t.Errorf("%v: %d of 50 hot entries kept after the scan; CsLen %d", tc.policy, kept, tb.CsLen())
+		}
+		n := 0
+		tb.AllCs(func(*pitcs.CsEntry) bool { n++; return true })
+		if n != tb.CsLen() {
+			t.Errorf("%v: AllCs saw %d of %d", tc.policy, n, tb.CsLen())
+		}
+	}
+}
