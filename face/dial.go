@@ -55,7 +55,7 @@ func Dial(ctx context.Context, uri string, cfg DialConfig) (Transport, error) {
 		if err != nil {
 			return nil, err
 		}
-		return DialUDP(ctx, hp, cfg.UDP)
+		return dialUDP(ctx, "ip"+strings.TrimPrefix(u.Scheme, "udp"), hp, cfg.UDP)
 	case "ws", "wss":
 		return DialWebSocket(ctx, uri)
 	}

@@ -2,6 +2,7 @@ package face_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -188,4 +189,29 @@ func TestDialURI(t *testing.T) {
 			t.Errorf("Dial(%q) succeeded", uri)
 		}
 	}
+}
+
+func TestDialHostNames(t *testing.T) {
+	ctx := context.Background()
+	srv := newServer()
+	defer srv.close(t)
+	l, err := face.ListenUDP(ctx, "127.0.0.1:0", face.UDPListenerConfig{Accept: srv.accept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := fmt.Sprint(l.LocalAddr().Port())
+	tr, err := face.Dial(ctx, "udp4://localhost:"+port, face.DialConfig{})
+	if err != nil {
+		t.Fatalf("udp4://localhost: %v", err)
+	}
+	defer tr.Close()
+	if got := tr.Info().RemoteURI; got != "udp4://127.0.0.1:"+port {
+		t.Errorf("remote %q", got)
+	}
+	lt, err := l.Dial(ctx, "localhost:9")
+	if err != nil {
+		t.Fatalf("listener Dial(localhost): %v", err)
+	}
+	lt.Close()
 }

@@ -269,7 +269,7 @@ type UDPListener struct {
 // "[::1]:6363" (an IPv6 listener is IPv6-only).
 func ListenUDP(ctx context.Context, addr string, cfg UDPListenerConfig) (*UDPListener, error) {
 	cfg.applyDefaults()
-	ap, err := resolveUDP(ctx, addr)
+	ap, err := resolveUDP(ctx, "ip", addr)
 	if err != nil {
 		return nil, err
 	}
@@ -283,11 +283,13 @@ func ListenUDP(ctx context.Context, addr string, cfg UDPListenerConfig) (*UDPLis
 	return l, nil
 }
 
-func resolveUDP(ctx context.Context, addr string) (netip.AddrPort, error) {
+// resolveUDP resolves "host:port"; network is "ip", "ip4" or "ip6" and
+// restricts which address family a host name may resolve to.
+func resolveUDP(ctx context.Context, network, addr string) (netip.AddrPort, error) {
 	if ap, err := netip.ParseAddrPort(addr); err == nil {
 		return ap, nil
 	}
-	ua, err := net.DefaultResolver.LookupNetIP(ctx, "ip", hostOf(addr))
+	ua, err := net.DefaultResolver.LookupNetIP(ctx, network, hostOf(addr))
 	if err != nil || len(ua) == 0 {
 		return netip.AddrPort{}, fmt.Errorf("face: resolve %q: %w", addr, errors.Join(ErrURI, err))
 	}
@@ -426,7 +428,11 @@ func (l *UDPListener) remove(t *udpTransport) {
 // the listener's socket. If a transport for remote exists, it returns that
 // one together with ErrExists.
 func (l *UDPListener) Dial(ctx context.Context, remote string) (Transport, error) {
-	ap, err := resolveUDP(ctx, remote)
+	network := "ip6"
+	if l.sock.v4 {
+		network = "ip4"
+	}
+	ap, err := resolveUDP(ctx, network, remote)
 	if err != nil {
 		return nil, err
 	}
@@ -601,20 +607,24 @@ type UDPDialConfig struct {
 // calling goroutine to its OS thread. Use UDPListener.Dial instead when the
 // forwarder has a channel on the local address.
 func DialUDP(ctx context.Context, remote string, cfg UDPDialConfig) (Transport, error) {
+	return dialUDP(ctx, "ip", remote, cfg)
+}
+
+func dialUDP(ctx context.Context, network, remote string, cfg UDPDialConfig) (Transport, error) {
 	if cfg.MTU <= 0 {
 		cfg.MTU = DefaultUDPMTU
 	}
 	if cfg.SocketBuffer == 0 {
 		cfg.SocketBuffer = DefaultSocketBuffer
 	}
-	rap, err := resolveUDP(ctx, remote)
+	rap, err := resolveUDP(ctx, network, remote)
 	if err != nil {
 		return nil, err
 	}
 	rap = netip.AddrPortFrom(rap.Addr().Unmap(), rap.Port())
 	var lap netip.AddrPort
 	if cfg.LocalAddr != "" {
-		if lap, err = resolveUDP(ctx, cfg.LocalAddr); err != nil {
+		if lap, err = resolveUDP(ctx, network, cfg.LocalAddr); err != nil {
 			return nil, err
 		}
 	}
