@@ -99,7 +99,8 @@ type Counters struct {
 }
 
 // Client is an application's connection to an NDN forwarder. It owns one
-// transport and two goroutines (RoutineReceive and RoutineSend); it
+// transport and three goroutines (routineReceive, which also redials,
+// routineSend and routineRefresh); it
 // reconnects when the forwarder goes away and then registers again every
 // prefix its Producers serve. All methods are safe for concurrent use.
 type Client struct {
@@ -292,8 +293,8 @@ func (c *Client) Err() error {
 }
 
 // Close unregisters nothing (the forwarder drops the face's routes when it
-// closes), stops both goroutines and closes the transport. Pending Express
-// calls return ErrClosed.
+// closes), stops the Client's goroutines and Producers and closes the
+// transport. Pending Express and Fetch calls return ErrClosed.
 func (c *Client) Close() error {
 	c.shutdown(ErrClosed)
 	c.wg.Wait()
