@@ -100,9 +100,9 @@ type Counters struct {
 
 // Client is an application's connection to an NDN forwarder. It owns one
 // transport and three goroutines (routineReceive, which also redials,
-// routineSend and routineRefresh); it
-// reconnects when the forwarder goes away and then registers again every
-// prefix its Producers serve. All methods are safe for concurrent use.
+// routineSend and routineRefresh); it reconnects when the forwarder goes
+// away and then registers again every prefix its Producers serve. All
+// methods are safe for concurrent use.
 type Client struct {
 	opts Options
 	log  *slog.Logger
