@@ -346,10 +346,17 @@ func (f *Face) routineReceive() {
 	er, multi := f.t.(EndpointReader)
 	from := make([]Endpoint, bs)
 	// A transport that exchanges buffers gets nil entries, so that an idle
-	// face holds no buffers; otherwise every slot keeps a packet ready.
+	// face holds no buffers. Otherwise the first active slots each keep a
+	// packet ready; active doubles (up to the batch size) while reads fill
+	// every slot and halves (down to minActive) while they fill a quarter
+	// or less, so a busy face reads full batches and an idle one holds few
+	// buffers.
 	ex, exch := f.t.(BufferExchanger)
+	const minActive = 4
+	active := bs
 	if !exch {
-		for i := range slots {
+		active = min(minActive, bs)
+		for i := range active {
 			slots[i] = f.pool.getRx()
 		}
 	}
@@ -363,7 +370,7 @@ func (f *Face) routineReceive() {
 	}()
 	var cb counterBatch
 	for {
-		for i, p := range slots {
+		for i, p := range slots[:active] {
 			if exch {
 				bufs[i] = nil
 			} else {
@@ -373,9 +380,9 @@ func (f *Face) routineReceive() {
 		var n int
 		var err error
 		if multi {
-			n, err = er.ReadFrom(bufs, sizes, from)
+			n, err = er.ReadFrom(bufs[:active], sizes[:active], from[:active])
 		} else {
-			n, err = f.t.Read(bufs, sizes)
+			n, err = f.t.Read(bufs[:active], sizes[:active])
 		}
 		now := f.now()
 		for i := range n {
@@ -409,6 +416,23 @@ func (f *Face) routineReceive() {
 			batch = append(batch, out)
 			if out == p && !exch {
 				slots[i] = f.pool.getRx()
+			}
+		}
+		if !exch {
+			switch {
+			case n == active && active < bs:
+				next := min(2*active, bs)
+				for i := active; i < next; i++ {
+					slots[i] = f.pool.getRx()
+				}
+				active = next
+			case n <= active/4 && active > minActive:
+				next := max(active/2, minActive)
+				for i := next; i < active; i++ {
+					slots[i].Release()
+					slots[i] = nil
+				}
+				active = next
 			}
 		}
 		if n > 0 {
