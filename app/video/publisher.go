@@ -1,6 +1,7 @@
 package video
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -433,7 +434,7 @@ func (p *Publisher) makeObject(versioned ndn.Name, body []byte, fresh time.Durat
 		return nil
 	}
 	if st := p.opts.Store; st != nil {
-		if final, ok := st.Final(versioned); ok && final == o.final {
+		if final, ok := st.Final(versioned); ok && final == o.final && storedSealedWith(st, versioned, key) {
 			return o, nil
 		}
 		if _, err := st.Put(versioned, segments); err != nil {
@@ -450,6 +451,27 @@ func (p *Publisher) makeObject(versioned ndn.Name, body []byte, fresh time.Durat
 		return nil, err
 	}
 	return o, nil
+}
+
+// storedSealedWith reports whether a stored object is sealed with key
+// (key != nil), or is not sealed at all (key == nil), judging by segment 0:
+// a stored version is reused only if it is protected as asked. Plaintext
+// that happens to look like a record header is signed again, which is safe.
+func storedSealedWith(st *store.Store, versioned ndn.Name, key *Key) bool {
+	w, err := st.Get(versioned, 0, nil)
+	if err != nil {
+		return false
+	}
+	var d ndn.Data
+	if d.Decode(w) != nil {
+		return false
+	}
+	c := d.Content
+	sealed := len(c) >= recordOverhead && c[0] == recordVersion && c[1]&^1 == 0
+	if key == nil {
+		return !sealed
+	}
+	return sealed && bytes.Equal(c[2:2+KeyIDLen], key.id[:])
 }
 
 // Remove stops serving the file at rel (a live packager deleted it).

@@ -446,6 +446,11 @@ func TestStoreServesAfterRestart(t *testing.T) {
 	}
 	pub.Close()
 	st.Close()
+	mtimes := map[string]time.Time{}
+	for rel := range files {
+		fi, _ := os.Stat(filepath.Join(dir, filepath.FromSlash(rel)))
+		mtimes[rel] = fi.ModTime()
+	}
 	os.RemoveAll(dir) // the packaged files are gone: the store alone serves
 	st, err = store.Open(stDir, store.Options{NoSync: true})
 	if err != nil {
@@ -463,6 +468,28 @@ func TestStoreServesAfterRestart(t *testing.T) {
 		if resp.StatusCode != 200 || !bytes.Equal(body, want) {
 			t.Fatalf("%s after restart: status %d, %d octets", rel, resp.StatusCode, len(body))
 		}
+	}
+	pub.Close()
+
+	// The same files (same versions) published again with a key: the
+	// stored plaintext versions are not reused, they are sealed.
+	dir2 := t.TempDir()
+	for rel, b := range files {
+		writeFile(t, dir2, rel, b)
+		os.Chtimes(filepath.Join(dir2, filepath.FromSlash(rel)), mtimes[rel], mtimes[rel])
+	}
+	key, _ := video.GenerateKeyFile(filepath.Join(t.TempDir(), "k"))
+	pub = newPublisher(t, fwd, video.Options{Store: st, Key: key})
+	if err := pub.PublishDir(dir2); err != nil {
+		t.Fatal(err)
+	}
+	_, noKey := newGateway(t, fwd, video.GatewayOptions{Prefix: labVideo})
+	_, withKey := newGateway(t, fwd, video.GatewayOptions{Prefix: labVideo, Key: key})
+	if resp, _ := get(t, noKey.URL+"/lab/video/talk/v0/seg000.ts"); resp.StatusCode != http.StatusBadGateway {
+		t.Errorf("after re-publishing with a key, a gateway without it gets status %d", resp.StatusCode)
+	}
+	if resp, body := get(t, withKey.URL+"/lab/video/talk/v0/seg000.ts"); resp.StatusCode != 200 || !bytes.Equal(body, files["v0/seg000.ts"]) {
+		t.Errorf("with the key: status %d, %d octets", resp.StatusCode, len(body))
 	}
 }
 
