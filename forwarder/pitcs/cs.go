@@ -264,7 +264,8 @@ func (t *Table) FindCs(name ndn.Name, hashes []uint64, cbp, mbf bool, now int64)
 			c = n.ind
 		}
 	}
-	if c == nil && depth > 0 && hasDigest(name, depth) {
+	if c == nil && depth > 0 && len(v) >= 34 && v[len(v)-34] == ndn.TtImplicitSha256DigestComponent &&
+		v[len(v)-33] == 32 && hasDigest(name, depth) {
 		// Full name: the Data is stored under the name without the digest.
 		if n := t.lookupPrefix(hashes[depth-1], v, depth-1); n != nil && n.cs != nil {
 			if dg := n.cs.Digest(); string(dg[:]) == string(name.At(-1).Value) {

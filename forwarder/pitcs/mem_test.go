@@ -1,6 +1,7 @@
 package pitcs_test
 
 import (
+	"fmt"
 	"runtime"
 	"testing"
 	"time"
@@ -45,11 +46,21 @@ func BenchmarkMemoryPerEntry(b *testing.B) {
 			runtime.KeepAlive(tb)
 		}
 	})
-	b.Run("cs", func(b *testing.B) {
+	for _, content := range []int{100, 8000} {
+		b.Run(fmt.Sprintf("cs-content-%d", content), func(b *testing.B) { csMemory(b, names, hs, content) })
+	}
+}
+
+func csMemory(b *testing.B, names []ndn.Name, hs []uint64, content int) {
+	n := len(names)
+	if content > 1000 {
+		n /= 10 // 10000 × 8 KB
+	}
+	{
 		ds := make([]*ndn.Data, n)
 		dataBytes := 0
 		for i := range ds {
-			d := &ndn.Data{Name: names[i], Content: make([]byte, 100), Freshness: time.Second}
+			d := &ndn.Data{Name: names[i], Content: make([]byte, content), Freshness: time.Second}
 			w, _ := d.SignWith(digestSigner{})
 			var dd ndn.Data
 			dd.Decode(w)
@@ -58,14 +69,15 @@ func BenchmarkMemoryPerEntry(b *testing.B) {
 		}
 		for b.Loop() {
 			before := heapInUse()
-			tb := pitcs.New(pitcs.Config{CsCapacity: n}, 0)
+			tb := pitcs.New(pitcs.Config{CsCapacity: n, CsCapacityBytes: 1 << 40}, 0)
 			for i := range ds {
 				tb.InsertCs(ds[i], hs[i], 0, false)
 			}
 			after := heapInUse()
-			b.ReportMetric(float64(int(after-before)-dataBytes)/n, "bytes/entry-beyond-data")
-			b.ReportMetric(float64(dataBytes)/n, "data-bytes/entry")
+			b.ReportMetric(float64(int(after-before)-dataBytes)/float64(n), "bytes/entry-beyond-data")
+			b.ReportMetric(float64(dataBytes)/float64(n), "data-bytes/entry")
+			b.ReportMetric(float64(after-before)/float64(dataBytes), "heap/data")
 			runtime.KeepAlive(tb)
 		}
-	})
+	}
 }

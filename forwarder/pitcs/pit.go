@@ -246,7 +246,7 @@ func (t *Table) InsertPit(name ndn.Name, h uint64, cbp, mbf bool) (e *PitEntry, 
 		t.cbpCount[d]++
 		t.cbpMask |= 1 << d
 	}
-	if hasDigest(n.name, n.depth) {
+	if n.digest {
 		t.digestPIT++
 	}
 	return e, true, nil
@@ -269,7 +269,7 @@ func (t *Table) RemovePit(e *PitEntry) {
 			t.cbpMask &^= 1 << d
 		}
 	}
-	if hasDigest(n.name, n.depth) {
+	if n.digest {
 		t.digestPIT--
 	}
 	e.node = nil

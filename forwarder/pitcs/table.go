@@ -48,6 +48,7 @@ type node struct {
 	name    ndn.Name
 	nameBuf []byte
 	depth   int
+	digest  bool // the last component is an implicit digest
 	pit     [4]*PitEntry
 	npit    int
 	cs      *CsEntry
@@ -128,6 +129,7 @@ func (t *Table) findOrInsert(h uint64, name ndn.Name) *node {
 	n.nameBuf = append(n.nameBuf[:0], name.Value()...)
 	n.name, _ = ndn.NameFromValue(n.nameBuf) // valid: copied from a valid name
 	n.depth = name.Len()
+	n.digest = n.depth > 0 && name.At(-1).Type == ndn.TtImplicitSha256DigestComponent
 	n.next = t.m[h]
 	t.m[h] = n
 	return n
