@@ -117,8 +117,9 @@ func (s *shard) RoutineShard() {
 			s.now = s.fw.now()
 			s.process(b.items[:b.n])
 			s.fw.putBatch(b)
-			for len(s.in) > 0 && len(s.ctrl) == 0 {
+			for k := 0; k < 64 && len(s.in) > 0 && len(s.ctrl) == 0; k++ {
 				b = <-s.in
+				s.now = s.fw.now()
 				s.process(b.items[:b.n])
 				s.fw.putBatch(b)
 			}
