@@ -224,6 +224,7 @@ func TestVideoEndToEnd(t *testing.T) {
 	}
 	t.Run("caching", func(t *testing.T) { r.testCaching(t) })
 	t.Run("encryption", func(t *testing.T) { r.testEncryption(t) })
+	t.Run("store", func(t *testing.T) { r.testStore(t) })
 	t.Run("live", func(t *testing.T) { r.testLive(t) })
 	t.Run("bad input", func(t *testing.T) { r.testBadInput(t) })
 }
@@ -486,6 +487,27 @@ func allSame(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// testStore: a publisher restarted with --store and no directory serves
+// what it stored, without the packaged files.
+func (r *videoRig) testStore(t *testing.T) {
+	n := r.startFw(t)
+	st := filepath.Join(t.TempDir(), "store")
+	pub := r.publish(t, n, "--store", st, r.pkg)
+	pub.stop(t)
+	pub = r.publish(t, n, "--store", st)
+	if !strings.Contains(pub.stdout.String(), "stored files") {
+		t.Fatalf("restart: %s", pub.stdout.String())
+	}
+	_, base := r.gateway(t, n)
+	for _, rel := range []string{"master.m3u8", "v1/index.m3u8", "v1/seg009.ts"} {
+		want, _ := os.ReadFile(filepath.Join(r.pkg, filepath.FromSlash(rel)))
+		if resp, body := httpGet(t, base+"/lab/video/talk/"+rel); resp.StatusCode != 200 || !bytes.Equal(body, want) {
+			t.Errorf("%s from the store: status %d, %d octets, want %d", rel, resp.StatusCode, len(body), len(want))
+		}
+	}
+	t.Logf("restarted publisher: %s", strings.SplitN(pub.stdout.String(), "\n", 2)[0])
 }
 
 // testLive: a packager writes a 2 s segment every 2 s and rewrites the
