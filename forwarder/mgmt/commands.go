@@ -88,13 +88,14 @@ func (s *Server) ribRegister(r *request, p *nfd.ControlParameters) {
 }
 
 func (s *Server) ribAnnounce(r *request) {
+	// NFD's dispatcher drops a command whose parameters (here the
+	// announcement in ApplicationParameters) do not decode, without a
+	// response.
 	if !r.interest.HasAppParams {
-		s.respond(r, nfd.StatusMalformed, "Malformed prefix announcement", nil)
 		return
 	}
 	_, pa, err := nfd.DecodeAnnounceParams(r.interest.AppParams)
 	if err != nil {
-		s.respond(r, nfd.StatusMalformed, "Malformed prefix announcement", nil)
 		return
 	}
 	now := s.opts.Now()
@@ -103,7 +104,7 @@ func (s *Server) ribAnnounce(r *request) {
 		return
 	}
 	if pa.HasValidity() && (now.Before(pa.NotBefore) || now.After(pa.NotAfter)) {
-		s.respond(r, nfd.StatusUnauthorized, "Prefix announcement rejected", nil)
+		s.respond(r, nfd.StatusUnauthorized, "Prefix announcement rejected: outside its validity period", nil)
 		return
 	}
 	faceID := s.requester(r)
@@ -186,20 +187,37 @@ func (s *Server) csErase(r *request, p *nfd.ControlParameters) {
 }
 
 // faceParams returns the properties NFD reports for a face in faces
-// command responses (collectFaceProperties).
+// command responses (makeUpdateFaceResponse, plus the URIs for
+// faces/create): flags without Mask, MTU capped at the largest packet.
 func faceParams(f *face.Face, withURIs bool) nfd.ControlParameters {
 	info := f.Info()
 	p := nfd.ControlParameters{FaceID: f.ID(), HasFaceID: true,
-		FacePersistency: nfd.FacePersistency(f.Persistency()), HasFacePersistency: true}
+		FacePersistency: nfd.FacePersistency(f.Persistency()), HasFacePersistency: true,
+		Mtu: faceMTU(info), HasMtu: true, Flags: faceFlags(f), HasFlags: true}
 	if withURIs {
 		p.URI, p.HasURI = info.RemoteURI, true
 		p.LocalURI, p.HasLocalURI = info.LocalURI, true
 	}
-	if info.MTU > 0 {
-		p.Mtu, p.HasMtu = uint64(info.MTU), true
-	}
-	p.SetFlagBit(nfd.FaceBitLocalFields, f.LocalFields())
 	return p
+}
+
+// faceMTU is the MTU NFD reports: the transport's, at most the largest
+// packet; unlimited (stream) transports report the largest packet.
+func faceMTU(info face.TransportInfo) uint64 {
+	if info.MTU <= 0 || info.MTU > face.MaxPacketLen {
+		return face.MaxPacketLen
+	}
+	return uint64(info.MTU)
+}
+
+// faceFlags returns a face's flag bits: local fields when enabled, and
+// congestion marking, which every ndnflow face does.
+func faceFlags(f *face.Face) uint64 {
+	fl := uint64(1) << nfd.FaceBitCongestionMarking
+	if f.LocalFields() {
+		fl |= 1 << nfd.FaceBitLocalFields
+	}
+	return fl
 }
 
 func (s *Server) findFaceByRemote(uri string) *face.Face {
@@ -242,8 +260,9 @@ func (s *Server) facesCreate(r *request, p *nfd.ControlParameters) {
 		s.respond(r, nfd.StatusNotAcceptable, "Unsupported protocol", nil)
 		return
 	}
-	if f := s.findFaceByRemote(u.String()); f != nil {
-		s.respond(r, nfd.StatusConflict, "Face with remote URI already exists", ptr(faceParams(f, true)))
+	// The checks of NFD's TCP and UDP factories, in their order.
+	if p.HasLocalURI {
+		s.respond(r, nfd.StatusNotAcceptable, "Unicast "+proto+" faces cannot be created with a LocalUri", nil)
 		return
 	}
 	pers := face.Persistency(p.FacePersistency)
@@ -255,16 +274,30 @@ func (s *Server) facesCreate(r *request, p *nfd.ControlParameters) {
 		s.respond(r, nfd.StatusNotAcceptable, "Unsupported persistency", nil)
 		return
 	}
+	ap, _ := u.AddrPort()
+	if proto == "UDP" && ap.Addr().IsMulticast() {
+		s.respond(r, nfd.StatusNotAcceptable, "Cannot create multicast UDP faces", nil)
+		return
+	}
 	wantLocal, _ := p.FlagBit(nfd.FaceBitLocalFields)
+	if wantLocal && (proto == "UDP" || !ap.Addr().Unmap().IsLoopback()) {
+		s.respond(r, nfd.StatusNotAcceptable, "Local fields can only be enabled on faces with local scope", nil)
+		return
+	}
 	if p.HasMtu {
 		if proto == "TCP" {
-			s.respond(r, nfd.StatusNotAcceptable, "TCP does not support MTU override", nil)
+			s.respond(r, nfd.StatusNotAcceptable, "TCP faces do not support MTU overrides", nil)
 			return
 		}
 		if p.Mtu < minMTU {
 			s.respond(r, nfd.StatusNotAcceptable, fmt.Sprintf("Override MTU cannot be less than %d", minMTU), nil)
 			return
 		}
+	}
+	// NFD's channel finds an existing face for the endpoint.
+	if f := s.findFaceByRemote(u.String()); f != nil {
+		s.respond(r, nfd.StatusConflict, "Face with remote URI already exists", ptr(faceParams(f, true)))
+		return
 	}
 	// Connecting may take a while: answer from a goroutine of its own.
 	s.wg.Add(1)
@@ -280,8 +313,12 @@ func (s *Server) facesCreate(r *request, p *nfd.ControlParameters) {
 			}
 		}()
 		t, err := s.opts.Dial(ctx, u, pers)
-		if err != nil {
-			s.respond(r, nfd.StatusFaceCreationFailed, "Failed to create face: "+err.Error(), nil)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			s.respond(r, nfd.StatusFaceCreationFailed, "Connection timed out", nil)
+			return
+		case err != nil:
+			s.respond(r, nfd.StatusFaceCreationFailed, "Connection failed: "+err.Error(), nil)
 			return
 		}
 		if wantLocal && t.Info().Scope != face.ScopeLocal {
@@ -300,9 +337,13 @@ func (s *Server) facesCreate(r *request, p *nfd.ControlParameters) {
 }
 
 func (s *Server) facesUpdate(r *request, p *nfd.ControlParameters) {
+	if p.FaceID == 0 {
+		s.respond(r, nfd.StatusNotFound, "No FaceId specified and IncomingFaceId not available", nil)
+		return
+	}
 	f, ok := s.fw.Face(p.FaceID)
-	if !ok || p.FaceID == 0 {
-		s.respond(r, nfd.StatusNotFound, "Face not found", nil)
+	if !ok {
+		s.respond(r, nfd.StatusNotFound, "Specified face does not exist", nil)
 		return
 	}
 	bad := nfd.ControlParameters{}
@@ -316,12 +357,13 @@ func (s *Server) facesUpdate(r *request, p *nfd.ControlParameters) {
 		bad.FacePersistency, bad.HasFacePersistency = p.FacePersistency, true
 		invalid = true
 	}
-	if p.HasMtu && (p.Mtu < minMTU || f.Info().Stream) {
+	// ndnflow faces cannot change their MTU once created.
+	if p.HasMtu {
 		bad.Mtu, bad.HasMtu = p.Mtu, true
 		invalid = true
 	}
 	if invalid {
-		s.respond(r, nfd.StatusConflict, "Invalid properties", &bad)
+		s.respond(r, nfd.StatusConflict, "Invalid properties specified", &bad)
 		return
 	}
 	if p.HasFacePersistency {

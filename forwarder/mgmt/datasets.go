@@ -204,12 +204,8 @@ func FaceStatus(f *face.Face) nfd.FaceStatus {
 		NOutInterests: c.OutInterests.Load(), NOutData: c.OutData.Load(), NOutNacks: c.OutNacks.Load(),
 		NInBytes: c.InFrameBytes.Load(), NOutBytes: c.OutFrameBytes.Load(),
 	}
-	if info.MTU > 0 {
-		st.Mtu, st.HasMtu = uint64(info.MTU), true
-	}
-	if f.LocalFields() {
-		st.Flags |= 1 << nfd.FaceBitLocalFields
-	}
+	st.Mtu, st.HasMtu = faceMTU(info), true
+	st.Flags = faceFlags(f)
 	return st
 }
 
