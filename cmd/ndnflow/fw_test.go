@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -69,7 +71,11 @@ func udpProducer(t *testing.T) *net.UDPConn {
 			if lp.Decode(buf[:n]) != nil || lp.IsNack || i.Decode(lp.Fragment) != nil {
 				continue
 			}
-			d := ndn.Data{Name: i.Name, Content: []byte("hello " + i.Name.String())}
+			content := []byte("hello " + i.Name.String())
+			if i.Name.At(1).String() == "bulk" {
+				content = bulkContent(i.Name)
+			}
+			d := ndn.Data{Name: i.Name, Content: content}
 			w, _ := d.SignWith(digestSigner{})
 			out := ndn.LpPacket{PitToken: lp.PitToken, Fragment: w}
 			c.WriteToUDP(append(out.AppendHeader(nil), w...), from)
@@ -168,6 +174,9 @@ routes:
 				t.Fatalf("%s: Data %s %q err %v", kind, d.Name, d.Content, err)
 			}
 		}
+		// A pipelined bulk transfer: 1000 segments of 4000 bytes, 32 in
+		// flight, every byte checked.
+		bulk(t, tr, kind)
 		tr.Close()
 	}
 	// SIGTERM: clean exit, socket removed, within a second or so.
@@ -232,4 +241,82 @@ func fetch(t *testing.T, tr face.Transport, interest []byte) []byte {
 	}
 	t.Fatal("no reply after 3 tries")
 	return nil
+}
+
+// bulkContent is the deterministic 4000-byte content of a bulk segment.
+func bulkContent(name ndn.Name) []byte {
+	h := sha256.Sum256(name.Value())
+	out := make([]byte, 0, 4000)
+	for len(out) < 4000 {
+		out = append(out, h[:]...)
+	}
+	return out[:4000]
+}
+
+func bulk(t *testing.T, tr face.Transport, kind string) {
+	t.Helper()
+	const segs, window = 1000, 32
+	got := make(chan []byte, 256)
+	go func() {
+		bufs, sizes := make([][]byte, 64), make([]int, 64)
+		for i := range bufs {
+			bufs[i] = make([]byte, face.BufferSize)
+		}
+		for {
+			n, err := tr.Read(bufs, sizes)
+			if err != nil {
+				close(got)
+				return
+			}
+			for i := range n {
+				got <- append([]byte(nil), bufs[i][:sizes[i]]...)
+			}
+		}
+	}()
+	name := func(k int) ndn.Name {
+		return ndn.MustParseName(fmt.Sprintf("/e2e/bulk/%s", kind)).Append(ndn.SegmentComponent(uint64(k)))
+	}
+	sentAt := map[int]time.Time{}
+	done := map[int]bool{}
+	send := func(k int) {
+		i := ndn.Interest{Name: name(k), Nonce: rand.Uint32(), HasNonce: true, Lifetime: time.Second}
+		w, _ := i.Encode()
+		if err := tr.Write([][]byte{w}); err != nil {
+			t.Fatal(err)
+		}
+		sentAt[k] = time.Now()
+	}
+	next := 0
+	deadline := time.Now().Add(60 * time.Second)
+	for len(done) < segs {
+		for next < segs && next-len(done) < window {
+			send(next)
+			next++
+		}
+		select {
+		case f, ok := <-got:
+			if !ok {
+				t.Fatalf("%s: face closed", kind)
+			}
+			var lp ndn.LpPacket
+			var d ndn.Data
+			if lp.Decode(f) != nil || lp.IsNack || d.Decode(lp.Fragment) != nil {
+				t.Fatalf("%s: bad reply", kind)
+			}
+			seg, _ := d.Name.At(-1).Number()
+			if !bytes.Equal(d.Content, bulkContent(d.Name)) {
+				t.Fatalf("%s: segment %d content differs", kind, seg)
+			}
+			done[int(seg)] = true
+		case <-time.After(500 * time.Millisecond):
+			for k := range next { // retransmit what is missing (UDP may lose)
+				if !done[k] && time.Since(sentAt[k]) > 400*time.Millisecond {
+					send(k)
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: bulk transfer incomplete: %d of %d", kind, len(done), segs)
+		}
+	}
 }
