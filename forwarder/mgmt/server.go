@@ -343,8 +343,11 @@ func (s *Server) authorize(r *request, localhop bool) authResult {
 	switch {
 	case err == nil:
 		return authAccept
-	case errors.Is(err, security.ErrMalformed) || errors.Is(err, trust.ErrNoKeyLocator):
-		return authSilent // NFD drops MALFORMED and INVALID_KEY_LOCATOR silently
+	case errors.Is(err, security.ErrMalformed) || errors.Is(err, security.ErrUnsigned) ||
+		errors.Is(err, trust.ErrNoKeyLocator):
+		// NFD's CommandAuthenticator drops MALFORMED_SIGNATURE (which
+		// includes an unsigned command) and INVALID_KEY_LOCATOR silently.
+		return authSilent
 	}
 	s.log.Debug("mgmt: command rejected", "name", r.interest.Name, "err", err)
 	return authReject

@@ -548,6 +548,10 @@ func TestAuthorization(t *testing.T) {
 		if r, ok := c.commandAt("/localhost/nfd", nfd.RibRegister, p, stranger, false); !ok || r.Code != 403 {
 			t.Fatalf("stranger-signed with RequireLocal: %v %v", r.String(), ok)
 		}
+		unsigned := &ndn.Interest{Name: nfd.CommandName(name("/localhost/nfd"), nfd.RibRegister, p), MustBeFresh: true, Lifetime: noAnswer}
+		if w, _ := unsigned.Encode(); c.expressWire(unsigned, w, noAnswer) != nil {
+			t.Fatal("unsigned command with RequireLocal answered")
+		}
 		i, wire := signedCommand(t, "/localhost/nfd", nfd.FibAddNextHop, &nfd.ControlParameters{Name: name("/k"), HasName: true}, key, false)
 		if r, ok := c.sendCommand(i, wire, time.Second); !ok || !r.OK() {
 			t.Fatalf("operator-signed: %v %v", r.String(), ok)
