@@ -18,7 +18,6 @@ import (
 	"github.com/ndnflow/ndnflow/app"
 	"github.com/ndnflow/ndnflow/app/segmented"
 	"github.com/ndnflow/ndnflow/ndn"
-	"github.com/ndnflow/ndnflow/tlv"
 )
 
 // DefaultPlayerJS is where the player page loads hls.js from unless
@@ -233,7 +232,7 @@ func (g *Gateway) fetchInto(ctx context.Context, e *fetchEntry, keyID []byte) er
 	_, err := segmented.Fetch(ctx, g.c, e.versioned, w, segmented.FetchOptions{
 		Verifier:    g.opts.Verifier,
 		Validator:   g.opts.Validator,
-		WriteBuffer: 16 << 10,
+		WriteBuffer: 1, // every segment reaches the HTTP clients as it arrives
 		MaxWindow:   256,
 	})
 	if err == nil && dec != nil {
@@ -282,59 +281,6 @@ type discoverCall struct {
 	versioned ndn.Name
 	keyID     []byte
 	err       error
-}
-
-// Discover asks for name's RDR metadata and returns the versioned name it
-// announces and the TtKeyID extension, if any. An application Nack from the
-// producer is ErrNotFound.
-func Discover(ctx context.Context, c *app.Client, name ndn.Name, lifetime time.Duration, opts app.ExpressOptions) (ndn.Name, []byte, error) {
-	in := &ndn.Interest{Name: name.Append(ndn.KeywordComponent("metadata")), CanBePrefix: true, MustBeFresh: true, Lifetime: lifetime}
-	d, err := c.Express(ctx, in, opts)
-	if err != nil {
-		return ndn.Name{}, nil, err
-	}
-	if d.ContentType == ndn.ContentNack {
-		return ndn.Name{}, nil, fmt.Errorf("%w: %s (the producer answered with an application Nack)", ErrNotFound, name)
-	}
-	return ParseMetadata(name, d.Content)
-}
-
-// ParseMetadata decodes RDR metadata Content: the versioned name, which
-// must be name plus a version component, and the optional TtKeyID element.
-func ParseMetadata(name ndn.Name, content []byte) (ndn.Name, []byte, error) {
-	dec := tlv.NewDecoder(content)
-	var versioned ndn.Name
-	var keyID []byte
-	first := true
-	for dec.Next() {
-		e := dec.Element()
-		switch {
-		case first:
-			if e.Type != ndn.TtName {
-				return ndn.Name{}, nil, fmt.Errorf("video: metadata of %s does not start with a Name", name)
-			}
-			n, err := ndn.NameFromValue(e.Value)
-			if err != nil {
-				return ndn.Name{}, nil, fmt.Errorf("video: metadata of %s: %w", name, err)
-			}
-			versioned = n.Clone()
-		case e.Type == TtKeyID:
-			keyID = bytes.Clone(e.Value)
-		case tlv.IsCritical(e.Type):
-			return ndn.Name{}, nil, fmt.Errorf("video: metadata of %s has unknown critical element %d", name, e.Type)
-		}
-		first = false
-	}
-	if err := dec.Err(); err != nil {
-		return ndn.Name{}, nil, fmt.Errorf("video: metadata of %s: %w", name, err)
-	}
-	if first {
-		return ndn.Name{}, nil, fmt.Errorf("video: metadata of %s is empty", name)
-	}
-	if versioned.Len() != name.Len()+1 || !name.IsPrefixOf(versioned) || versioned.At(-1).Type != ndn.TtVersionNameComponent {
-		return ndn.Name{}, nil, fmt.Errorf("video: metadata of %s announces %s, not %s/v=<version>", name, versioned, name)
-	}
-	return versioned, keyID, nil
 }
 
 // nameOfPath maps a URL path to a name: one generic component per

@@ -21,13 +21,7 @@ import (
 	"github.com/ndnflow/ndnflow/app/store"
 	"github.com/ndnflow/ndnflow/ndn"
 	"github.com/ndnflow/ndnflow/security"
-	"github.com/ndnflow/ndnflow/tlv"
 )
-
-// TtKeyID is the RDR metadata extension (after the Name) that carries the
-// key id of an encrypted object. 200 lies in the application range and is
-// even, so consumers that do not know it ignore it.
-const TtKeyID = 200
 
 // DefaultChunkSize is the Content size of every Data segment but the last,
 // as in package segmented.
@@ -652,34 +646,6 @@ func (p *Publisher) answer(in *ndn.Interest) (*ndn.Data, bool) {
 		return nil, false
 	}
 	return d, true
-}
-
-// metadata returns the RDR metadata of the file or catalog named target,
-// or an application Nack when there is no such file.
-func (p *Publisher) metadata(target ndn.Name) *ndn.Data {
-	d := &ndn.Data{
-		Name:      target.Append(ndn.KeywordComponent("metadata"), ndn.VersionComponent(uint64(time.Now().UnixMilli())), ndn.SegmentComponent(0)),
-		Freshness: time.Millisecond,
-	}
-	p.mu.RLock()
-	f := p.files[string(target.Value())]
-	var versioned ndn.Name
-	var keyID []byte
-	if f != nil {
-		versioned, keyID = f.latest().versioned, f.keyID
-	}
-	p.mu.RUnlock()
-	if f == nil {
-		d.ContentType = ndn.ContentNack
-		d.Freshness = 100 * time.Millisecond
-		d.Content = []byte{}
-		return d
-	}
-	d.Content = versioned.AppendTLV(nil)
-	if keyID != nil {
-		d.Content = tlv.AppendElement(d.Content, TtKeyID, keyID)
-	}
-	return d
 }
 
 // Stream describes one published stream in a 32=streams answer.

@@ -592,3 +592,72 @@ func TestWatchMissingDirectory(t *testing.T) {
 		t.Fatalf("Watch: %v, want ErrNoDirectory", err)
 	}
 }
+
+// slowProducer serves /lab/video/slow/x.ts/v=1 (segs Data segments of
+// 8000 octets) with RDR metadata; segments from hold on are answered only
+// after release is closed (never, if it stays open).
+func slowProducer(t *testing.T, fwd *apptest.Forwarder, segs, hold uint64, release <-chan struct{}) []byte {
+	t.Helper()
+	name := ndn.MustParseName("/lab/video/slow/x.ts")
+	vn := name.Append(ndn.VersionComponent(1))
+	body := tsFile(rand.New(rand.NewPCG(9, 9)), int(segs)*8000/188+1)[:segs*8000]
+	h := func(ctx context.Context, in *ndn.Interest) (*ndn.Data, error) {
+		if in.Name.At(-1).Equal(ndn.KeywordComponent("metadata")) {
+			return &ndn.Data{Name: in.Name.Append(ndn.VersionComponent(2), ndn.SegmentComponent(0)), Content: vn.AppendTLV(nil), Freshness: time.Millisecond}, nil
+		}
+		seg, ok := in.Name.At(-1).Number()
+		if !ok || in.Name.At(-1).Type != ndn.TtSegmentNameComponent || seg >= segs {
+			return nil, nil
+		}
+		if seg >= hold {
+			select {
+			case <-release:
+			case <-ctx.Done():
+				return nil, nil
+			}
+		}
+		return &ndn.Data{Name: in.Name, FinalBlock: ndn.SegmentComponent(segs - 1), Content: body[seg*8000 : (seg+1)*8000]}, nil
+	}
+	if _, err := memClient(t, fwd).Serve(context.Background(), name, h, app.ServeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
+// TestGatewayStreams checks that the first bytes reach the HTTP client
+// while the rest of the object is still on its way, and that a fetch
+// failing after the response started aborts it (no silent truncation).
+func TestGatewayStreams(t *testing.T) {
+	fwd := newFwd(t)
+	release := make(chan struct{})
+	body := slowProducer(t, fwd, 10, 3, release)
+	_, srv := newGateway(t, fwd, video.GatewayOptions{Prefix: labVideo})
+	resp, err := http.Get(srv.URL + "/lab/video/slow/x.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	first := make([]byte, 3*8000)
+	if _, err := io.ReadFull(resp.Body, first); err != nil || !bytes.Equal(first, body[:len(first)]) {
+		t.Fatalf("the first three segments did not arrive before the rest was produced: %v", err)
+	}
+	close(release)
+	rest, err := io.ReadAll(resp.Body)
+	if err != nil || !bytes.Equal(append(first, rest...), body) {
+		t.Fatalf("the rest: %d octets, %v", len(rest), err)
+	}
+
+	fwd2 := newFwd(t)
+	slowProducer(t, fwd2, 10, 3, make(chan struct{})) // segment 3 never comes
+	_, srv2 := newGateway(t, fwd2, video.GatewayOptions{Prefix: labVideo, Timeout: time.Second})
+	resp2, err := http.Get(srv2.URL + "/lab/video/slow/x.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp2.Body.Close()
+	got, err := io.ReadAll(resp2.Body)
+	if resp2.StatusCode != 200 || err == nil {
+		t.Fatalf("status %d, %d octets, read error %v; want 200 and a response aborted after the first segments", resp2.StatusCode, len(got), err)
+	}
+	t.Logf("aborted after %d octets: %v", len(got), err)
+}
