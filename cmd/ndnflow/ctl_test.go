@@ -22,6 +22,7 @@ import (
 type runningFw struct {
 	uplink  string
 	udpAddr string
+	tcpAddr string
 	sock    string
 }
 
@@ -47,8 +48,8 @@ func startFw(t *testing.T, bin, config string) *runningFw {
 	}
 	r := &runningFw{sock: filepath.Join(dir, "nfd.sock"), udpAddr: fmt.Sprintf("127.0.0.1:%d", freePort(t, "udp"))}
 	r.uplink = "unix://" + r.sock
-	tcpAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t, "tcp"))
-	cmd := exec.Command(bin, "fw", "--config", cfg, "--unix", r.sock, "--udp", r.udpAddr, "--tcp", tcpAddr, "--ws", "", "--threads", "2")
+	r.tcpAddr = fmt.Sprintf("127.0.0.1:%d", freePort(t, "tcp"))
+	cmd := exec.Command(bin, "fw", "--config", cfg, "--unix", r.sock, "--udp", r.udpAddr, "--tcp", r.tcpAddr, "--ws", "", "--threads", "2")
 	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -333,6 +334,31 @@ func TestCtl(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "cannot connect") {
 		t.Errorf("unreachable forwarder: exit %d, %q", code, errOut)
 	}
+	// Loopback TCP is a local face: management works over it too.
+	if code, out, errOut := runCLI(t, nil, "ctl", "--uplink", "tcp://"+fw.tcpAddr, "strategy", "set", "/tcp", "best-route"); code != 0 {
+		t.Errorf("ctl over TCP: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// An application (ndnflow pingserver, through the app library)
+	// registers its prefix; the route goes when it stops (unregister and
+	// face closed).
+	psOut, stop := background(t, "pingserver", "--uplink", fw.uplink, "/app-route", "-q")
+	waitFor(t, "pingserver", func() bool { return strings.Contains(psOut.String(), "PING SERVER") })
+	hasRoute := func() bool {
+		fw.ctlJSON(t, &rib, "route", "list")
+		for _, e := range rib {
+			if e.Name == "/app-route/ping" && len(e.Routes) == 1 && e.Routes[0].Origin == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	waitFor(t, "route of the pingserver", hasRoute)
+	if code, out, _ := runCLI(t, nil, "ping", "--uplink", fw.uplink, "/app-route", "-c", "1"); code != 0 {
+		t.Errorf("ping through the registered route: %s", out)
+	}
+	stop()
+	waitFor(t, "route of the stopped pingserver removed", func() bool { return !hasRoute() })
 }
 
 // TestCtlPermission runs a forwarder whose management requires signed
