@@ -8,9 +8,11 @@ import (
 	"github.com/ndnflow/ndnflow/forwarder/mgmt"
 	"github.com/ndnflow/ndnflow/forwarder/rib"
 	"github.com/ndnflow/ndnflow/forwarder/status"
+	"github.com/ndnflow/ndnflow/ndn"
 	nfd "github.com/ndnflow/ndnflow/ndn/mgmt"
 	"github.com/ndnflow/ndnflow/security"
 	"github.com/ndnflow/ndnflow/security/cert"
+	"github.com/ndnflow/ndnflow/security/keychain"
 	"github.com/ndnflow/ndnflow/security/trust"
 )
 
@@ -32,6 +34,38 @@ type ManagementSection struct {
 	// faces (NFD's rib.localhop_security), signed as for TrustAnchors by
 	// these certificates' keys. Empty: disabled.
 	LocalhopTrustAnchors []string `yaml:"localhop_trust_anchors"`
+	// SigningKey is an identity, key or certificate name in Keychain whose
+	// key signs responses and datasets. Empty: DigestSha256.
+	SigningKey string `yaml:"signing_key"`
+	// Keychain is the keychain directory for SigningKey; default
+	// $NDNFLOW_KEYCHAIN or the user config directory.
+	Keychain string `yaml:"keychain"`
+}
+
+// signer returns the response signer the section names (nil: default).
+func (m *ManagementSection) signer() (ndn.Signer, error) {
+	if m.SigningKey == "" {
+		return nil, nil
+	}
+	name, err := ndn.ParseName(m.SigningKey)
+	if err != nil {
+		return nil, fmt.Errorf("management.signing_key: %w", err)
+	}
+	dir := m.Keychain
+	if dir == "" {
+		if dir, err = keychain.DefaultDir(); err != nil {
+			return nil, fmt.Errorf("management.keychain: %w", err)
+		}
+	}
+	kc, err := keychain.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("management.keychain: %w", err)
+	}
+	k, err := kc.Signer(name)
+	if err != nil {
+		return nil, fmt.Errorf("management.signing_key %s: %w", m.SigningKey, err)
+	}
+	return k, nil
 }
 
 // validator returns a command validator for the certificate files, or nil
@@ -65,8 +99,13 @@ func (n *Node) startManagement(ctx context.Context, c *Config) error {
 		if err != nil {
 			return err
 		}
+		signer, err := c.Management.signer()
+		if err != nil {
+			return err
+		}
 		srv, err := mgmt.New(mgmt.Options{
 			Forwarder: n.fw,
+			Signer:    signer,
 			Auth:      mgmt.Auth{Validator: v, RequireLocal: c.Management.RequireSignedLocal, Localhop: lv},
 			Channels:  n.ListenerURIs,
 			Dial: func(ctx context.Context, u nfd.FaceURI, p face.Persistency) (face.Transport, error) {

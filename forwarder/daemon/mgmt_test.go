@@ -1,19 +1,27 @@
 package daemon
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/forwarder/mgmt"
 	"github.com/ndnflow/ndnflow/internal/ndntspeer"
 	"github.com/ndnflow/ndnflow/ndn"
+	"github.com/ndnflow/ndnflow/security"
+	"github.com/ndnflow/ndnflow/security/cert"
+	"github.com/ndnflow/ndnflow/security/keychain"
 )
 
 // managementServer returns the node's management server.
@@ -123,4 +131,86 @@ func TestNDNtsRegistration(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestManagementSigningKey configures a keychain key for management
+// responses: a status dataset segment verifies with it.
+func TestManagementSigningKey(t *testing.T) {
+	dir := t.TempDir()
+	kc, err := keychain.Open(filepath.Join(dir, "keychain"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, err := kc.Generate(ndn.MustParseName("/fw"), security.KeyEd25519, cert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "nfd.sock")
+	cfg, err := Parse([]byte(fmt.Sprintf("listeners: {unix: [%q], udp: [], tcp: [], websocket: []}\nmanagement:\n  signing_key: /fw\n  keychain: %q\n", sock, kc.Dir())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	tr, err := face.DialUnix(context.Background(), sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	i := ndn.Interest{Name: ndn.MustParseName("/localhost/nfd/status/general"), CanBePrefix: true, MustBeFresh: true, Nonce: 1, HasNonce: true}
+	w, _ := i.Encode()
+	var d ndn.Data
+	if err := d.Decode(mgmtFetch(t, tr, w)); err != nil {
+		t.Fatal(err)
+	}
+	if err := security.VerifyData(&d, key.Public()); err != nil || !d.SigInfo.KeyLocator.Name.Equal(key.Name()) {
+		t.Fatalf("status/general signature: %v, KeyLocator %s", err, d.SigInfo.KeyLocator.Name)
+	}
+
+	bad, _ := Parse([]byte(fmt.Sprintf("listeners: {unix: [], udp: [], tcp: [], websocket: []}\nmanagement:\n  signing_key: /nobody\n  keychain: %q\n", kc.Dir())))
+	if _, err := Start(context.Background(), bad, slog.New(slog.NewTextHandler(io.Discard, nil))); err == nil || !strings.Contains(err.Error(), "management.signing_key") {
+		t.Fatalf("unknown signing key: %v", err)
+	}
+}
+
+// mgmtFetch sends an Interest on tr and returns the network packet of the
+// first reply, waiting up to 5 s.
+func mgmtFetch(t *testing.T, tr face.Transport, interest []byte) []byte {
+	t.Helper()
+	if err := tr.Write([][]byte{interest}); err != nil {
+		t.Fatal(err)
+	}
+	type res struct {
+		w   []byte
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		bufs, sizes := [][]byte{make([]byte, face.BufferSize)}, []int{0}
+		n, err := tr.Read(bufs, sizes)
+		if err != nil || n == 0 {
+			ch <- res{nil, fmt.Errorf("read: %d frames, %v", n, err)}
+			return
+		}
+		var lp ndn.LpPacket
+		if err := lp.Decode(bufs[0][:sizes[0]]); err != nil {
+			ch <- res{nil, err}
+			return
+		}
+		ch <- res{append([]byte(nil), lp.Fragment...), nil}
+	}()
+	select {
+	case r := <-ch:
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		return r.w
+	case <-time.After(5 * time.Second):
+		tr.Close()
+		t.Fatal("no reply within 5 s")
+	}
+	return nil
 }
