@@ -84,6 +84,7 @@ type consumer struct {
 	retxQ     []uint64
 	measuring bool
 	hist      Histogram
+	reasm     reassembler
 
 	credits atomic.Int64
 	wake    chan struct{}
@@ -137,6 +138,13 @@ func (k *consumer) handle(bufs [][]byte, sizes []int, n int) {
 	k.mu.Lock()
 	for i := range n {
 		fi := parseFrame(bufs[i][:sizes[i]])
+		if fi.kind == pktFragment {
+			whole := k.reasm.add(fi)
+			if whole == nil {
+				continue
+			}
+			fi = parseFrame(whole)
+		}
 		if fi.kind != pktData && fi.kind != pktNack {
 			continue
 		}

@@ -9,11 +9,13 @@ import (
 
 // TLV-TYPEs the generator writes and reads directly (ndn-protocols.md §1, §3).
 const (
-	ttLpPacket      = 0x64
-	ttLpPitToken    = 0x62
-	ttLpNack        = 0x0320
-	ttLpFragment    = 0x50
-	ttLpFragCount   = 0x52
+	ttLpPacket      = ndn.TtLpPacket
+	ttLpPitToken    = ndn.TtPitToken
+	ttLpNack        = ndn.TtNack
+	ttLpFragment    = ndn.TtFragment
+	ttLpSequence    = ndn.TtSequence
+	ttLpFragIndex   = ndn.TtFragIndex
+	ttLpFragCount   = ndn.TtFragCount
 	ttInterest      = 0x05
 	ttData          = 0x06
 	ttName          = 0x07
@@ -135,6 +137,7 @@ const (
 	pktInterest
 	pktData
 	pktNack
+	pktFragment // one fragment of a larger packet; see reassembler
 )
 
 // frameInfo is what the generator needs from a received frame. Slices alias
@@ -143,7 +146,9 @@ type frameInfo struct {
 	kind  pktKind
 	nameV []byte // Name TLV-VALUE
 	token []byte // PIT token, if any
-	wire  []byte // the network packet
+	wire  []byte // the network packet; for pktFragment, the fragment
+	// seq, fragIndex and fragCount describe a pktFragment.
+	seq, fragIndex, fragCount uint64
 }
 
 // parseFrame reads an LpPacket or bare Interest/Data without allocating.
@@ -169,9 +174,20 @@ func parseFrame(frame []byte) (fi frameInfo) {
 				fi.token = e.Value
 			case ttLpNack:
 				nack = true
-			case ttLpFragCount:
-				if c, err := e.NNI(); err != nil || c > 1 {
+			case ttLpSequence:
+				if len(e.Value) != 8 {
 					return frameInfo{}
+				}
+				fi.seq = binary.BigEndian.Uint64(e.Value)
+			case ttLpFragIndex, ttLpFragCount:
+				n, err := e.NNI()
+				if err != nil {
+					return frameInfo{}
+				}
+				if e.Type == ttLpFragIndex {
+					fi.fragIndex = n
+				} else {
+					fi.fragCount = n
 				}
 			case ttLpFragment:
 				frag, hasFrag = e.Value, true
@@ -179,6 +195,12 @@ func parseFrame(frame []byte) (fi frameInfo) {
 		}
 		if !hasFrag {
 			return frameInfo{}
+		}
+		if fi.fragCount > 1 {
+			if fi.fragIndex >= fi.fragCount || nack {
+				return frameInfo{}
+			}
+			return frameInfo{kind: pktFragment, wire: frag, seq: fi.seq, fragIndex: fi.fragIndex, fragCount: fi.fragCount}
 		}
 		if pkt, _, err = tlv.ReadElement(frag); err != nil {
 			return frameInfo{}
@@ -214,4 +236,42 @@ func lastSeq(nameV []byte) (uint64, bool) {
 		return 0, false
 	}
 	return binary.BigEndian.Uint64(nameV[len(nameV)-seqLen:]), true
+}
+
+// reassembler rebuilds a packet fragmented by NDNLPv2 (ndnd fragments Data
+// larger than its UDP MTU) from fragments that arrive in order, as they do
+// from one sender over loopback; anything else drops the partial packet.
+// Its buffer is allocated once. Not safe for concurrent use.
+type reassembler struct {
+	buf               []byte
+	base, next, count uint64
+	active            bool
+}
+
+// add takes one fragment and returns the whole packet when fi completes it;
+// the result is valid until the next call.
+func (r *reassembler) add(fi frameInfo) []byte {
+	switch {
+	case fi.fragIndex == 0:
+		if r.buf == nil {
+			r.buf = make([]byte, 0, ndn.MaxPacketSize)
+		}
+		r.active, r.base, r.next, r.count = true, fi.seq, 1, fi.fragCount
+		r.buf = r.buf[:0]
+	case !r.active || fi.fragIndex != r.next || fi.seq != r.base+fi.fragIndex || fi.fragCount != r.count:
+		r.active = false
+		return nil
+	default:
+		r.next++
+	}
+	if len(r.buf)+len(fi.wire) > cap(r.buf) {
+		r.active = false
+		return nil
+	}
+	r.buf = append(r.buf, fi.wire...)
+	if r.next < r.count {
+		return nil
+	}
+	r.active = false
+	return r.buf
 }

@@ -83,7 +83,7 @@ func TestParseFrame(t *testing.T) {
 	}{
 		{"bare Interest", iw, pktInterest},
 		{"Nack", nw, pktNack},
-		{"first of two fragments", frag.Append(nil), pktOther},
+		{"first of two fragments", frag.Append(nil), pktFragment},
 		{"IDLE", []byte{0x64, 0x00}, pktOther},
 		{"garbage", []byte{0xFF, 0x01}, pktOther},
 		{"truncated", iw[:len(iw)-1], pktOther},
