@@ -16,6 +16,9 @@ import (
 
 	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/ndn"
+	"github.com/ndnflow/ndnflow/security"
+	"github.com/ndnflow/ndnflow/security/cert"
+	"github.com/ndnflow/ndnflow/security/keychain"
 )
 
 // runningFw is an `ndnflow fw` process started by a test.
@@ -390,4 +393,38 @@ func TestCtlPermission(t *testing.T) {
 			t.Errorf("GET %s: %s, body lacks %q", path, resp.Status, want)
 		}
 	}
+}
+
+// TestCtlSigned runs a forwarder that trusts one operator certificate for
+// every command: ctl --sign with the operator's key is accepted, another
+// key gets 403, and a DigestSha256 command gets no answer (as from NFD).
+func TestCtlSigned(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	kcDir := filepath.Join(dir, "keychain")
+	kc, err := keychain.Open(kcDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, opCert, err := kc.Generate(ndn.MustParseName("/operator"), security.KeyEd25519, cert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := kc.Generate(ndn.MustParseName("/stranger"), security.KeyEd25519, cert.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	anchor := filepath.Join(dir, "operator.ndncert")
+	if err := os.WriteFile(anchor, opCert.Wire(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := buildNdnflow(t)
+	fw := startFw(t, bin, fmt.Sprintf("management:\n  require_signed_local: true\n  trust_anchors: [%q]", anchor))
+	out := fw.mustCtl(t, "--keychain", kcDir, "--sign", "/operator", "strategy", "set", "/signed", "multicast")
+	if !strings.HasPrefix(out, "strategy-set prefix=/signed") {
+		t.Errorf("operator-signed: %q", out)
+	}
+	fw.ctlFails(t, 1, "strategy-choice/set: 403 authorization rejected", "--keychain", kcDir, "--sign", "/stranger", "strategy", "set", "/signed", "multicast")
+	fw.ctlFails(t, 1, "no response from the forwarder's management", "--timeout", "500ms", "strategy", "set", "/signed", "multicast")
 }
