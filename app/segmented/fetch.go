@@ -28,7 +28,8 @@ type FetchOptions struct {
 	// buffer holds at most 2*MaxWindow segments (rounded up to a power of
 	// two), which bounds memory at about 20 MB with the default.
 	MaxWindow int
-	// RTT configures the RTT estimator and RTO bounds.
+	// RTT configures the RTT estimator and RTO bounds; MaxRTO defaults to
+	// (and is capped at) Lifetime.
 	RTT cc.RTTOptions
 	// Lifetime is the InterestLifetime of segment Interests; default 4 s.
 	Lifetime time.Duration
@@ -64,6 +65,12 @@ func (o *FetchOptions) applyDefaults() {
 	}
 	if o.Lifetime <= 0 {
 		o.Lifetime = 4 * time.Second
+	}
+	// Waiting longer than the InterestLifetime is pointless: the PIT
+	// entries are gone by then. This also bounds how long a vanished
+	// producer takes to be noticed (MaxRetries backed-off RTOs).
+	if o.RTT.MaxRTO <= 0 || o.RTT.MaxRTO > o.Lifetime {
+		o.RTT.MaxRTO = o.Lifetime
 	}
 	if o.MaxRetries <= 0 {
 		o.MaxRetries = 15

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,7 +44,7 @@ func newGetCmd() *cobra.Command {
 	var anchors []string
 	var jsonOut, noProgress bool
 	var maxWindow, retries int
-	var lifetime time.Duration
+	var lifetime, timeout time.Duration
 	c := &cobra.Command{
 		Use:   "get NAME",
 		Short: "Fetch a segmented object (from ndnflow put, NDNts or ndnd) to a file or stdout",
@@ -112,7 +113,16 @@ failure or a misbehaving producer; with -o the file is written only on success.`
 				}
 				defer func() { bar.Finish(); fmt.Fprintln(cmd.ErrOrStderr()) }()
 			}
-			res, err := segmented.Fetch(cmd.Context(), cl, name, w, opts)
+			ctx := cmd.Context()
+			if timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, timeout)
+				defer cancel()
+			}
+			res, err := segmented.Fetch(ctx, cl, name, w, opts)
+			if errors.Is(err, context.DeadlineExceeded) {
+				err = fmt.Errorf("%w: gave up after --timeout %v", app.ErrTimeout, timeout)
+			}
 			if err != nil {
 				return explainFetchError(name, err)
 			}
@@ -138,7 +148,8 @@ failure or a misbehaving producer; with -o the file is written only on success.`
 	c.Flags().StringVar(&algo, "cc", "cubic", "congestion control: cubic or aimd")
 	c.Flags().IntVar(&maxWindow, "max-window", 1024, "maximum Interests in flight")
 	c.Flags().IntVar(&retries, "retries", 15, "retransmissions of one segment before giving up")
-	c.Flags().DurationVar(&lifetime, "lifetime", 4*time.Second, "InterestLifetime of segment Interests")
+	c.Flags().DurationVar(&lifetime, "lifetime", 4*time.Second, "InterestLifetime of segment Interests (also the largest RTO)")
+	c.Flags().DurationVar(&timeout, "timeout", 0, "give up after this long in total (0: never; --retries still applies)")
 	c.Flags().BoolVar(&jsonOut, "json", false, "print the summary as JSON")
 	c.Flags().BoolVar(&noProgress, "no-progress", false, "never show a progress bar")
 	return c

@@ -253,3 +253,13 @@ func TestPutGetSigned(t *testing.T) {
 	}
 	stop()
 }
+
+// TestGetTimeout: when nothing answers, get ends with a timeout message
+// after --timeout.
+func TestGetTimeout(t *testing.T) {
+	uplink := testForwarder(t)
+	code, _, stderr := runCLI(t, nil, "get", "--uplink", uplink, "/mute/x/v=1", "--timeout", "300ms")
+	if code != 1 || !strings.Contains(stderr, "timed out fetching /mute/x/v=1") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
