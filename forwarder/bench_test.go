@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"os"
 	"runtime"
+	"strconv"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -37,6 +40,21 @@ type benchNet struct {
 }
 
 const benchFlows = 64
+
+// cpuTime returns the process's user+system CPU time in nanoseconds; CPU
+// per exchange is steadier than wall-clock rates on a shared machine.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// benchShards is the shard count of the benchmarks: $NDNFLOW_BENCH_SHARDS
+// or the default (GOMAXPROCS).
+func benchShards() int {
+	n, _ := strconv.Atoi(os.Getenv("NDNFLOW_BENCH_SHARDS"))
+	return n
+}
 
 func newBenchNet(b testing.TB, cfg Config, signed map[string][]byte) *benchNet {
 	return newBenchNetRelay(b, cfg, signed, false)
@@ -219,7 +237,7 @@ func (n *benchNet) exchange(b testing.TB, first uint64, count int, window int, n
 func BenchmarkForwarderExchange(b *testing.B) {
 	for _, mode := range []string{"cs-off", "cs-hit", "relay"} {
 		b.Run(mode, func(b *testing.B) {
-			cfg := Config{}
+			cfg := Config{Shards: benchShards()}
 			if mode == "cs-off" {
 				cfg.CsCapacity = -1
 			}
@@ -230,6 +248,7 @@ func BenchmarkForwarderExchange(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			start := time.Now()
+			cpu0 := cpuTime()
 			if mode != "cs-hit" {
 				n.exchange(b, 1<<20, b.N, 1024, &nonce)
 			} else {
@@ -239,6 +258,7 @@ func BenchmarkForwarderExchange(b *testing.B) {
 			}
 			el := time.Since(start)
 			b.ReportMetric(float64(b.N)/el.Seconds(), "exchanges/s")
+			b.ReportMetric(float64(cpuTime()-cpu0)/1e3/float64(b.N), "cpu-µs/exchange")
 			if mode == "cs-hit" {
 				if c := n.fw.Counters(); c.CsHits < uint64(b.N) {
 					b.Fatalf("only %d CS hits for %d Interests", c.CsHits, b.N)
