@@ -163,6 +163,7 @@ type slot struct {
 	retx       int32 // retransmissions of any kind (Karn's rule)
 	losses     int32 // retransmissions for loss, counted against MaxRetries
 	probe      bool  // marked lost by a tail-loss probe, not by evidence
+	probes     int32 // tail-loss probes of this segment
 	state      uint8
 	nacked     ndn.NackReason
 }
@@ -434,7 +435,7 @@ func (f *fetcher) nextDeadline(now time.Duration) time.Duration {
 	if s.tx+reorderThreshold <= f.highestAck {
 		d = min(d, s.sentAt+f.reorderWindow()-now)
 	}
-	if f.rtt.SRTT() > 0 {
+	if f.rtt.SRTT() > 0 && s.nacked == 0 && s.probes < maxProbes {
 		d = min(d, f.probeDeadline(s)-now)
 	}
 	return d
@@ -523,7 +524,6 @@ func (f *fetcher) onPacket(p *app.Packet, now time.Duration) error {
 	idx := int32(seg & f.mask)
 	s := &f.ring[idx]
 	current := !tokened || tx == uint32(s.tx)
-	f.lastRx, f.ptoShift = now, 0
 	if p.IsNack {
 		defer p.Release()
 		if s.state != stInFlight || !current {
@@ -544,6 +544,7 @@ func (f *fetcher) onPacket(p *app.Packet, now time.Duration) error {
 		}
 		return nil
 	}
+	f.lastRx, f.ptoShift = now, 0 // a Data: the path is not stalled
 	if s.state == stReceived || s.state == stFree {
 		f.res.Duplicates++
 		if s.state == stReceived && s.retx > 0 {
@@ -695,15 +696,22 @@ func (f *fetcher) probe(now time.Duration) {
 		return
 	}
 	s := &f.ring[f.head]
-	if now < f.probeDeadline(s) {
+	// A Nacked Interest waits for its RTO, and a segment is probed at most
+	// twice: after that only RTOs (which count) resend it, so a dead
+	// producer still ends the fetch.
+	if s.nacked != 0 || s.probes >= maxProbes || now < f.probeDeadline(s) {
 		return
 	}
+	s.probes++
 	f.res.Probes++
 	f.lastProbe = now
 	f.ptoShift = min(f.ptoShift+1, 10)
 	s.probe = true
 	f.markLost(f.head)
 }
+
+// maxProbes is how many tail-loss probes one segment may get.
+const maxProbes = 2
 
 // probeDeadline is when the next tail-loss probe is due.
 func (f *fetcher) probeDeadline(head *slot) time.Duration {

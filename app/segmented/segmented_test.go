@@ -234,6 +234,21 @@ func TestBadProducers(t *testing.T) {
 		{"nack-noroute", func(context.Context, *ndn.Interest) (*ndn.Data, error) {
 			return nil, app.ReplyNack(ndn.NackNoRoute)
 		}, app.ServeOptions{}, app.ErrNack},
+		// Producers that die half way: tail-loss probes must not keep the
+		// fetch alive forever.
+		{"silent-after-half", segHandler(func(i *ndn.Interest, seg uint64) *ndn.Data {
+			if seg >= 20 {
+				return nil
+			}
+			return &ndn.Data{Name: i.Name.Clone(), Content: []byte("x"), FinalBlock: ndn.SegmentComponent(39)}
+		}), app.ServeOptions{}, app.ErrTimeout},
+		{"noroute-after-half", func(_ context.Context, i *ndn.Interest) (*ndn.Data, error) {
+			seg, _ := i.Name.At(-1).Number()
+			if seg >= 20 {
+				return nil, app.ReplyNack(ndn.NackNoRoute)
+			}
+			return &ndn.Data{Name: i.Name.Clone(), Content: []byte("x"), FinalBlock: ndn.SegmentComponent(39)}, nil
+		}, app.ServeOptions{}, app.ErrNack},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
