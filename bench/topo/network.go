@@ -30,6 +30,10 @@ type Options struct {
 	UseRunner bool
 	// LogLevel is the forwarders' log level; default "warn".
 	LogLevel string
+	// Forwarder, when set, returns the command line of a node's forwarder
+	// instead of `ndnflow fw` (for comparisons with another forwarder); it
+	// must listen on nd.Sock. The harness still writes nd.ConfigPath().
+	Forwarder func(nd *NodeHandle) []string
 	// StartTimeout bounds the wait for a forwarder's Unix socket; default 10 s.
 	StartTimeout time.Duration
 }
@@ -85,10 +89,10 @@ func Start(t testing.TB, spec Spec, opts Options) *Network {
 	if opts.StartTimeout <= 0 {
 		opts.StartTimeout = 10 * time.Second
 	}
-	if spec.NeedsRunner() {
+	if spec.NeedsRunner() && opts.Forwarder == nil {
 		opts.UseRunner = true
 	}
-	if !opts.UseRunner && opts.Binary == "" {
+	if !opts.UseRunner && opts.Forwarder == nil && opts.Binary == "" {
 		t.Fatal("topo: Options.Binary is required unless UseRunner is set")
 	}
 	var rb [3]byte

@@ -222,7 +222,10 @@ func (nd *NodeHandle) start() error {
 	}
 	defer logf.Close()
 	var cmd *exec.Cmd
-	if n.opts.UseRunner {
+	if n.opts.Forwarder != nil {
+		argv := n.opts.Forwarder(nd)
+		cmd = exec.Command("ip", append([]string{"netns", "exec", nd.NS}, argv...)...)
+	} else if n.opts.UseRunner {
 		exe, err := os.Executable()
 		if err != nil {
 			return err
@@ -297,6 +300,20 @@ func (nd *NodeHandle) Restart() error {
 // namespace (ip netns exec); the caller runs it.
 func (nd *NodeHandle) Command(ctx context.Context, name string, args ...string) *exec.Cmd {
 	return exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", nd.NS, name}, args...)...)
+}
+
+// StartProcess starts name with args inside the node's namespace, with
+// env added to this process's environment; stdout and stderr are kept in
+// the Proc. The network stops it at Close if it still runs.
+func (nd *NodeHandle) StartProcess(env []string, name string, args ...string) (*Proc, error) {
+	cmd := exec.Command("ip", append([]string{"netns", "exec", nd.NS, name}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	p, err := startProc(filepath.Base(name)+"@"+nd.Name, cmd)
+	if err != nil {
+		return nil, err
+	}
+	nd.net.track(p)
+	return p, nil
 }
 
 // StartApp starts `ndnflow ARGS... --uplink unix://Sock` inside the node's
