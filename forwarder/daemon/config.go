@@ -76,6 +76,9 @@ type FaceSection struct {
 	URI string `yaml:"uri"`
 	// Persistency is persistent (default) or permanent (TCP reconnects).
 	Persistency string `yaml:"persistency"`
+	// Interface is the network interface of a multicast UDP face (uri
+	// udp4://<group>:<port>) or an Ethernet face (uri ether://[<mac>]).
+	Interface string `yaml:"interface"`
 }
 
 // RouteSection is a static route: a prefix through a static face.
@@ -181,6 +184,11 @@ func (c *Config) Check() error {
 		}
 		if f.Persistency != "" && f.Persistency != "persistent" && f.Persistency != "permanent" {
 			return fmt.Errorf("faces[%d].persistency: %q is not persistent or permanent", k, f.Persistency)
+		}
+		if kind, _, err := faceKind(f.URI); err != nil {
+			return fmt.Errorf("faces[%d].uri: %w", k, err)
+		} else if (kind == kindMulticast || kind == kindEthernet) != (f.Interface != "") {
+			return fmt.Errorf("faces[%d].interface: required for multicast UDP and Ethernet faces, and only for them", k)
 		}
 		uris[f.URI] = true
 	}

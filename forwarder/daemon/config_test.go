@@ -55,3 +55,24 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestMulticastAndEthernetFaces(t *testing.T) {
+	tests := []struct {
+		yaml string
+		ok   bool
+	}{
+		{"faces:\n  - uri: udp4://224.0.23.170:56363\n    interface: eth0\n", true},
+		{"faces:\n  - uri: ether://[01:00:5e:00:17:aa]\n    interface: eth0\n", true},
+		{"faces:\n  - uri: udp4://224.0.23.170:56363\n", false},
+		{"faces:\n  - uri: udp4://192.0.2.1:6363\n    interface: eth0\n", false},
+		{"faces:\n  - uri: ether://[zz]\n    interface: eth0\n", false},
+	}
+	for _, tc := range tests {
+		if _, err := Parse([]byte(tc.yaml)); (err == nil) != tc.ok {
+			t.Errorf("%q: err %v", tc.yaml, err)
+		}
+	}
+	if k, addr, _ := faceKind("ether://[01:00:5e:00:17:aa]"); k != kindEthernet || addr != "01:00:5e:00:17:aa" {
+		t.Errorf("faceKind ether: %v %q", k, addr)
+	}
+}

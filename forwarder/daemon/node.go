@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/netip"
 	"strings"
 	"time"
@@ -134,7 +135,7 @@ func (n *Node) start(ctx context.Context, c *Config) error {
 		if !ok {
 			continue
 		}
-		if err := n.fw.AddNextHop(ndn.MustParseName(r.Prefix), id, r.Cost); err != nil {
+		if err := n.addStaticRoute(ndn.MustParseName(r.Prefix), id, r.Cost); err != nil {
 			return fmt.Errorf("routes %s: %w", r.Prefix, err)
 		}
 	}
@@ -153,6 +154,20 @@ func (n *Node) add(c io.Closer, uri string) {
 func (n *Node) dial(ctx context.Context, fs FaceSection) (face.Transport, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
+	kind, addr, err := faceKind(fs.URI)
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case kindMulticast:
+		return face.NewUDPMulticast(face.UDPMulticastConfig{Interface: fs.Interface, Group: addr})
+	case kindEthernet:
+		cfg := face.EthernetConfig{}
+		if mac, _ := net.ParseMAC(addr); mac != nil && mac.String() != face.EthernetMulticastGroup().String() {
+			cfg.Remote = mac
+		}
+		return face.NewEthernet(fs.Interface, cfg)
+	}
 	scheme, rest, _ := strings.Cut(fs.URI, "://")
 	switch scheme {
 	case "udp", "udp4", "udp6":
@@ -169,6 +184,38 @@ func (n *Node) dial(ctx context.Context, fs FaceSection) (face.Transport, error)
 		}
 	}
 	return face.Dial(ctx, fs.URI, face.DialConfig{TCP: face.TCPDialConfig{Permanent: fs.Persistency == "permanent"}})
+}
+
+type faceKindT uint8
+
+const (
+	kindOther faceKindT = iota
+	kindMulticast
+	kindEthernet
+)
+
+// faceKind classifies a static face URI: udp4/udp6 with a multicast group
+// address is a multicast face, ether://[mac] an Ethernet face (the NDN
+// group 01:00:5e:00:17:aa for a multi-access face, another MAC for a
+// unicast one). addr is the group address:port or the MAC.
+func faceKind(uri string) (k faceKindT, addr string, err error) {
+	scheme, rest, ok := strings.Cut(uri, "://")
+	if !ok {
+		return 0, "", fmt.Errorf("%q is not a FaceUri", uri)
+	}
+	switch scheme {
+	case "udp", "udp4", "udp6":
+		if ap, err := netip.ParseAddrPort(rest); err == nil && ap.Addr().IsMulticast() {
+			return kindMulticast, rest, nil
+		}
+	case "ether":
+		mac := strings.Trim(strings.TrimSuffix(rest, "/"), "[]")
+		if _, err := net.ParseMAC(mac); err != nil {
+			return 0, "", fmt.Errorf("%q: bad MAC address", uri)
+		}
+		return kindEthernet, mac, nil
+	}
+	return kindOther, rest, nil
 }
 
 // Close closes the listeners (removing Unix socket files), then the
