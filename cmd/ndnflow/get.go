@@ -104,14 +104,14 @@ failure or a misbehaving producer; with -o the file is written only on success.`
 				}()
 				w, summaryOut = tmp, cmd.OutOrStdout()
 			}
-			if bar := newBar(cmd, noProgress); bar != nil {
+			bar := newBar(cmd, noProgress)
+			if bar != nil {
 				opts.Progress = func(p segmented.Progress) {
 					if p.TotalSegments > 0 && p.Segments > 0 {
 						bar.ChangeMax64(int64(float64(p.Bytes) / float64(p.Segments) * float64(p.TotalSegments)))
 					}
 					bar.Set64(p.Bytes)
 				}
-				defer func() { bar.Finish(); fmt.Fprintln(cmd.ErrOrStderr()) }()
 			}
 			ctx := cmd.Context()
 			if timeout > 0 {
@@ -120,6 +120,12 @@ failure or a misbehaving producer; with -o the file is written only on success.`
 				defer cancel()
 			}
 			res, err := segmented.Fetch(ctx, cl, name, w, opts)
+			if bar != nil {
+				if err == nil {
+					bar.Finish()
+				}
+				fmt.Fprintln(cmd.ErrOrStderr()) // end the bar's line before any message
+			}
 			if errors.Is(err, context.DeadlineExceeded) {
 				err = fmt.Errorf("%w: gave up after --timeout %v", app.ErrTimeout, timeout)
 			}
