@@ -133,3 +133,16 @@ func (n *Node) startManagement(ctx context.Context, c *Config) error {
 	}
 	return nil
 }
+
+// addStaticRoute installs a route of the configuration file: in the RIB
+// with origin static and CHILD_INHERIT (as `nfdc route add` would) when the
+// management server runs, so that rib/list shows it and RIB updates do not
+// remove it; directly in the FIB otherwise.
+func (n *Node) addStaticRoute(prefix ndn.Name, faceID, cost uint64) error {
+	for _, l := range n.listeners {
+		if s, ok := l.(*mgmt.Server); ok {
+			return s.RIB().Register(prefix, rib.Route{FaceID: faceID, Origin: uint16(nfd.OriginStatic), Cost: cost, Flags: rib.ChildInherit})
+		}
+	}
+	return n.fw.AddNextHop(prefix, faceID, cost)
+}

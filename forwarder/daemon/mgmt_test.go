@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/forwarder/mgmt"
+	"github.com/ndnflow/ndnflow/forwarder/rib"
 	"github.com/ndnflow/ndnflow/internal/ndntspeer"
 	"github.com/ndnflow/ndnflow/ndn"
 	"github.com/ndnflow/ndnflow/security"
@@ -213,4 +215,40 @@ func mgmtFetch(t *testing.T, tr face.Transport, interest []byte) []byte {
 		t.Fatal("no reply within 5 s")
 	}
 	return nil
+}
+
+// TestStaticRoutesInRIB checks that the routes of the configuration file
+// are RIB routes with origin static, shown by rib/list and kept when an
+// application registers and unregisters the same prefix on that face.
+func TestStaticRoutesInRIB(t *testing.T) {
+	peer, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	uri := "udp4://" + peer.LocalAddr().String()
+	cfg, err := Parse([]byte(fmt.Sprintf("listeners: {unix: [], udp: [127.0.0.1:0], tcp: [], websocket: []}\nfaces:\n  - uri: %s\nroutes:\n  - prefix: /static\n    face: %s\n    cost: 3\n", uri, uri)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	srv := managementServer(t, n)
+	ents := srv.RIB().Entries()
+	if len(ents) != 1 || ents[0].Name.String() != "/static" || len(ents[0].Routes) != 1 ||
+		ents[0].Routes[0].Origin != 255 || ents[0].Routes[0].Cost != 3 || ents[0].Routes[0].Flags != 1 {
+		t.Fatalf("RIB = %+v", ents)
+	}
+	faceID := ents[0].Routes[0].FaceID
+	// Another origin on the same face comes and goes; the static route stays.
+	if err := srv.RIB().Register(ndn.MustParseName("/static"), rib.Route{FaceID: faceID, Cost: 1}); err != nil {
+		t.Fatal(err)
+	}
+	srv.RIB().Unregister(ndn.MustParseName("/static"), faceID, 0)
+	if e, ok := n.Forwarder().FIB().Get(ndn.MustParseName("/static")); !ok || len(e.NextHops) != 1 || e.NextHops[0].Cost != 3 {
+		t.Fatalf("FIB /static = %+v", e)
+	}
 }
