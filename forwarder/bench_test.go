@@ -65,6 +65,14 @@ func newBenchNet(b testing.TB, cfg Config, signed map[string][]byte) *benchNet {
 // sent on the other, PIT token and all) instead of the forwarder: the
 // ceiling for the forwarder on the same faces.
 func newBenchNetRelay(b testing.TB, cfg Config, signed map[string][]byte, relay bool) *benchNet {
+	return newBenchNetFull(b, cfg, signed, relay, 100)
+}
+
+func newBenchNetContent(b testing.TB, cfg Config, content int) *benchNet {
+	return newBenchNetFull(b, cfg, nil, false, content)
+}
+
+func newBenchNetFull(b testing.TB, cfg Config, signed map[string][]byte, relay bool, content int) *benchNet {
 	n := &benchNet{notify: make(chan struct{}, 1), signed: signed}
 	ca, cb := face.NewMemPair(face.MemPairConfig{Queue: 8192})
 	pa, pb := face.NewMemPair(face.MemPairConfig{Queue: 8192})
@@ -106,7 +114,7 @@ func newBenchNetRelay(b testing.TB, cfg Config, signed map[string][]byte, relay 
 		n.seqOff = bytes.Index(w, []byte{1, 0, 0, 0, 0, 0, 0, 0})
 		n.nonceOff = bytes.Index(w, []byte{1, 2, 3, 4})
 	}
-	d := ndn.Data{Name: ndn.MustParseName("/bench/f00/obj").Append(ndn.SequenceNumComponent(seq0)), Content: make([]byte, 100)}
+	d := ndn.Data{Name: ndn.MustParseName("/bench/f00/obj").Append(ndn.SequenceNumComponent(seq0)), Content: make([]byte, content)}
 	dw, _ := d.SignWith(digestSigner{})
 	nameOff := bytes.Index(dw, d.Name.Value())
 	go n.routineProducer(dw, nameOff, len(d.Name.Value()))
