@@ -130,3 +130,38 @@ func TestLiveFaceCloseRemovesRoutes(t *testing.T) {
 		t.Fatal("closed face still in the face table")
 	}
 }
+
+// TestLiveFloodBoundedByPitCapacity floods unique names from one face
+// towards a producer that never answers: the PIT stays within its
+// capacity and the excess is counted.
+func TestLiveFloodBoundedByPitCapacity(t *testing.T) {
+	fw := New(Config{Shards: 2, PitCapacity: 1000})
+	defer fw.Close()
+	c, p := addPeer(t, fw), addPeer(t, fw)
+	fw.AddNextHop(ndn.MustParseName("/f"), p.f.ID(), 0)
+	go func() { // the silent producer drains its face
+		for range p.frame {
+		}
+	}()
+	const n = 20000
+	frames := make([][]byte, 0, 64)
+	for i := range n {
+		name := ndn.MustParseName("/f").Append(ndn.SequenceNumComponent(uint64(i)))
+		frames = append(frames, makeInterest(t, name, uint32(i+1), noOpt))
+		if len(frames) == cap(frames) || i == n-1 {
+			c.send(frames...)
+			frames = frames[:0]
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if cnt := fw.Counters(); cnt.InInterests == n {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cnt := fw.Counters()
+	if cnt.InInterests != n || cnt.PitEntries > 1000 || cnt.DropPitFull < n-1000 {
+		t.Errorf("in %d, PIT %d (limit 1000), dropped %d", cnt.InInterests, cnt.PitEntries, cnt.DropPitFull)
+	}
+}
