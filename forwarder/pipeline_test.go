@@ -516,3 +516,44 @@ func TestForwardingHintAndCongestionMark(t *testing.T) {
 	h.dataWire(302, makeData(t, "/user/file", 0), up.token, 0)
 	expectOne(t, h.faces[300], face.KindData, "Data back")
 }
+
+func TestImplicitDigestInterestSatisfied(t *testing.T) {
+	h := newHarness(t, Config{})
+	c, p := h.p2p(300), h.p2p(301)
+	h.route("/a", 301, 0)
+	w := makeData(t, "/a/d", time.Second)
+	var d ndn.Data
+	d.Decode(w)
+	h.interestName(300, d.FullName(), 1, noOpt)
+	up := expectOne(t, p, face.KindInterest, "full-name Interest")
+	// Data with the same name but other bytes does not satisfy it.
+	h.data(301, "/a/other", 0, nil)
+	other := makeData(t, "/a/d", 2*time.Second) // same name, different digest
+	h.dataWire(301, other, up.token, 0)
+	expectNone(t, c, "Data whose digest differs")
+	h.dataWire(301, w, up.token, 0)
+	if got := expectOne(t, c, face.KindData, "Data with the digest"); !bytes.Equal(got.wire, w) {
+		t.Error("wrong Data delivered")
+	}
+	if h.s.pit.PitLen() != 0 {
+		t.Error("entry not satisfied")
+	}
+}
+
+func TestMultiAccessDataNotReturnedToIngress(t *testing.T) {
+	h := newHarness(t, Config{})
+	ma := h.face(303, face.ScopeNonLocal, face.LinkMultiAccess)
+	p := h.p2p(301)
+	h.route("/a", 301, 0)
+	h.interest(303, "/a/m", 1, noOpt)
+	up := expectOne(t, p, face.KindInterest, "from multi-access")
+	h.data(301, "/a/m", 0, up.token)
+	expectOne(t, ma, face.KindData, "Data to the multi-access downstream")
+	// A Nack arriving on a multi-access face is dropped.
+	h.interest(301, "/b/x", 2, noOpt) // no route: Nack to p2p 301
+	p.take()
+	h.nack(303, makeInterest(t, ndn.MustParseName("/a/m2"), 3, noOpt), ndn.NackNoRoute, nil)
+	if h.counters().DropNack != 1 {
+		t.Errorf("DropNack = %d, want 1", h.counters().DropNack)
+	}
+}
