@@ -109,6 +109,19 @@ func (n *Node) startManagement(ctx context.Context, c *Config) error {
 			Auth:      mgmt.Auth{Validator: v, RequireLocal: c.Management.RequireSignedLocal, Localhop: lv},
 			Channels:  n.ListenerURIs,
 			Dial: func(ctx context.Context, u nfd.FaceURI, p face.Persistency) (face.Transport, error) {
+				// UDP faces share a channel of their family, as NFD's; a
+				// transport that exists already belongs to another face.
+				if ap, err := u.AddrPort(); err == nil && (u.Scheme == "udp4" || u.Scheme == "udp6") {
+					for _, l := range n.udp {
+						if l.LocalAddr().Addr().Unmap().Is4() == ap.Addr().Unmap().Is4() {
+							t, err := l.Dial(ctx, ap.String())
+							if err != nil {
+								return nil, err
+							}
+							return t, nil
+						}
+					}
+				}
 				fs := FaceSection{URI: u.String()}
 				if p == face.PersistencyPermanent {
 					fs.Persistency = "permanent"

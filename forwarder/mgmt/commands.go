@@ -313,6 +313,13 @@ func (s *Server) facesCreate(r *request, p *nfd.ControlParameters) {
 			}
 		}()
 		t, err := s.opts.Dial(ctx, u, pers)
+		if errors.Is(err, face.ErrExists) {
+			// A datagram from that peer made an on-demand face meanwhile.
+			if f := s.findFaceByRemote(u.String()); f != nil {
+				s.respond(r, nfd.StatusConflict, "Face with remote URI already exists", ptr(faceParams(f, true)))
+				return
+			}
+		}
 		switch {
 		case err != nil && ctx.Err() != nil:
 			s.respond(r, nfd.StatusFaceCreationFailed, "Connection timed out", nil)

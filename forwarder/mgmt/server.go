@@ -50,6 +50,8 @@ type Options struct {
 	Channels func() []string
 	// Dial opens the transport of faces/create for a canonical udp4, udp6,
 	// tcp4 or tcp6 FaceUri; default face.Dial (TCP permanent when asked).
+	// An error wrapping face.ErrExists means a transport to that peer
+	// exists (the server then answers 409 with its face).
 	Dial func(ctx context.Context, uri nfd.FaceURI, persistency face.Persistency) (face.Transport, error)
 	// DialTimeout bounds a faces/create connection attempt; default 10 s.
 	DialTimeout time.Duration

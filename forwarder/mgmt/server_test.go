@@ -2,6 +2,7 @@ package mgmt_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -684,4 +685,24 @@ func ribRoute(face uint64) rib.Route { return rib.Route{FaceID: face} }
 func localFieldsOn(p *nfd.ControlParameters) *nfd.ControlParameters {
 	p.SetFlagBit(nfd.FaceBitLocalFields, true)
 	return p
+}
+
+// TestFacesCreateRace covers a peer whose datagram creates an on-demand
+// face while faces/create is connecting: the answer is 409 with that face.
+func TestFacesCreateRace(t *testing.T) {
+	const uri = "udp4://192.0.2.9:6363"
+	var e *env
+	made := make(chan uint64, 1)
+	dial := func(ctx context.Context, u nfd.FaceURI, _ face.Persistency) (face.Transport, error) {
+		info := face.TransportInfo{LocalURI: "udp4://192.0.2.1:6363", RemoteURI: uri, OnDemand: true}
+		made <- e.newClient(&info).id
+		return nil, fmt.Errorf("listener: %w", face.ErrExists)
+	}
+	e = newEnv(t, mgmt.Options{Dial: dial})
+	c := e.newClient(nil)
+	r, ok := c.command(nfd.FacesCreate, &nfd.ControlParameters{URI: uri, HasURI: true})
+	p, _, _ := r.Params()
+	if !ok || r.Code != 409 || p.FaceID != <-made {
+		t.Fatalf("faces/create racing an on-demand face: %v %v", r.String(), p.String())
+	}
 }
