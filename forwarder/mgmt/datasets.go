@@ -13,10 +13,11 @@ import (
 // for consumers (ndn-cxx keeps them 1 s).
 const storeLifetime = time.Second
 
-// stored is a signed Data kept in the worker's in-memory store.
+// stored is a signed Data kept in the worker's in-memory store; wire is
+// its encoding, sent as is every time.
 type stored struct {
-	name    ndn.Name
 	data    *ndn.Data
+	wire    []byte
 	expires time.Time
 	noCache bool
 }
@@ -119,15 +120,20 @@ func (s *Server) serveDataset(r *request, prefix ndn.Name, module string) bool {
 // for storeLifetime and answers r with segment 0.
 func (s *Server) publishDataset(r *request, dsPrefix ndn.Name, payload []byte, now time.Time) {
 	segs := nfd.DatasetData(dsPrefix, nfd.DatasetVersion(now), payload, nfd.MaxSegmentPayload)
+	var first []byte
 	for i := range segs {
 		d := &segs[i]
-		if _, err := d.SignWith(s.opts.Signer); err != nil {
+		wire, err := d.SignWith(s.opts.Signer)
+		if err != nil {
 			s.log.Warn("mgmt: cannot sign dataset", "name", d.Name, "err", err)
 			return
 		}
-		s.w.store = append(s.w.store, stored{name: d.Name, data: d, expires: now.Add(storeLifetime), noCache: true})
+		if i == 0 {
+			first = wire
+		}
+		s.w.store = append(s.w.store, stored{data: d, wire: wire, expires: now.Add(storeLifetime), noCache: true})
 	}
-	s.send(&segs[0], r.token, true)
+	s.sendWire(first, r.token, true)
 }
 
 // serveStored answers r from the store: the first stored Data that the
@@ -136,7 +142,7 @@ func (s *Server) serveStored(r *request, now time.Time) bool {
 	for i := range s.w.store {
 		st := &s.w.store[i]
 		if now.Before(st.expires) && r.interest.MatchesData(st.data) {
-			s.send(st.data, r.token, st.noCache)
+			s.sendWire(st.wire, r.token, st.noCache)
 			return true
 		}
 	}
@@ -163,13 +169,14 @@ func (s *Server) notify(n nfd.FaceEventNotification) {
 	name := nfd.NotificationName(ndn.NameFromComponents(compLocalhost, compNfd), s.w.nextSeq)
 	s.w.nextSeq++
 	d := &ndn.Data{Name: name, Freshness: storeLifetime, Content: n.Append(nil)}
-	if _, err := d.SignWith(s.opts.Signer); err != nil {
+	wire, err := d.SignWith(s.opts.Signer)
+	if err != nil {
 		return
 	}
-	s.w.store = append(s.w.store, stored{name: name, data: d, expires: now.Add(storeLifetime)})
+	s.w.store = append(s.w.store, stored{data: d, wire: wire, expires: now.Add(storeLifetime)})
 	s.w.pending = slices.DeleteFunc(s.w.pending, func(p pendingEvent) bool {
 		if now.Before(p.expires) && p.interest.MatchesData(d) {
-			s.send(d, p.token, false)
+			s.sendWire(wire, p.token, false)
 			return true
 		}
 		return false

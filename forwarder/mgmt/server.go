@@ -249,7 +249,7 @@ func (s *Server) RoutineWorker() {
 	}
 }
 
-// send sends a signed Data on the management face. noCache adds
+// send signs d and sends it on the management face. noCache adds
 // CachePolicy NO_CACHE (dataset segments, as ndn-cxx does).
 func (s *Server) send(d *ndn.Data, token []byte, noCache bool) {
 	wire, err := d.SignWith(s.opts.Signer)
@@ -257,6 +257,11 @@ func (s *Server) send(d *ndn.Data, token []byte, noCache bool) {
 		s.log.Warn("mgmt: cannot sign response", "name", d.Name, "err", err)
 		return
 	}
+	s.sendWire(wire, token, noCache)
+}
+
+// sendWire sends an encoded, signed Data on the management face.
+func (s *Server) sendWire(wire, token []byte, noCache bool) {
 	lp := ndn.LpPacket{Fragment: wire, PitToken: token}
 	if noCache {
 		lp.CachePolicy = 1
