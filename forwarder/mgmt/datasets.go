@@ -43,6 +43,16 @@ func (w *workerState) init() {
 	w.known = map[uint64]nfd.FaceEventNotification{}
 }
 
+// maxStored bounds the store (dataset segments and notifications of the
+// last second); the oldest go first.
+const maxStored = 4096
+
+func (w *workerState) trim() {
+	if n := len(w.store) - maxStored; n > 0 {
+		w.store = slices.Delete(w.store, 0, n)
+	}
+}
+
 func (w *workerState) expire(now time.Time) {
 	w.store = slices.DeleteFunc(w.store, func(s stored) bool { return !now.Before(s.expires) })
 	w.pending = slices.DeleteFunc(w.pending, func(p pendingEvent) bool { return !now.Before(p.expires) })
@@ -133,6 +143,7 @@ func (s *Server) publishDataset(r *request, dsPrefix ndn.Name, payload []byte, n
 		}
 		s.w.store = append(s.w.store, stored{data: d, wire: wire, expires: now.Add(storeLifetime), noCache: true})
 	}
+	s.w.trim()
 	s.sendWire(first, r.token, true)
 }
 
@@ -174,6 +185,7 @@ func (s *Server) notify(n nfd.FaceEventNotification) {
 		return
 	}
 	s.w.store = append(s.w.store, stored{data: d, wire: wire, expires: now.Add(storeLifetime)})
+	s.w.trim()
 	s.w.pending = slices.DeleteFunc(s.w.pending, func(p pendingEvent) bool {
 		if now.Before(p.expires) && p.interest.MatchesData(d) {
 			s.sendWire(wire, p.token, false)
