@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -301,5 +302,85 @@ func TestRefresh(t *testing.T) {
 			t.Fatal("route not registered again")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestExpressAggregated sends identical (and overlapping CanBePrefix)
+// Interests concurrently from one Client. The test forwarder aggregates
+// them in one PIT entry per name and returns one Data with one PIT token,
+// as NFD does for Interests from one face; every Express call must still
+// get the Data.
+func TestExpressAggregated(t *testing.T) {
+	const n = 8
+	tests := []struct {
+		name     string
+		interest func(k int) *ndn.Interest
+		data     string // name of the Data the producer returns
+		entries  int    // PIT entries it satisfies in the forwarder
+	}{
+		{"same name", func(int) *ndn.Interest {
+			return &ndn.Interest{Name: ndn.MustParseName("/agg/same/x")}
+		}, "/agg/same/x", 1},
+		{"MustBeFresh", func(int) *ndn.Interest {
+			return &ndn.Interest{Name: ndn.MustParseName("/agg/fresh/x"), MustBeFresh: true}
+		}, "/agg/fresh/x", 1},
+		{"CanBePrefix", func(int) *ndn.Interest {
+			return &ndn.Interest{Name: ndn.MustParseName("/agg/prefix"), CanBePrefix: true, MustBeFresh: true}
+		}, "/agg/prefix/x/v1", 1},
+		{"prefixes and exact", func(k int) *ndn.Interest {
+			switch k % 3 {
+			case 0:
+				return &ndn.Interest{Name: ndn.MustParseName("/agg/mixed"), CanBePrefix: true}
+			case 1:
+				return &ndn.Interest{Name: ndn.MustParseName("/agg/mixed/x"), CanBePrefix: true}
+			}
+			return &ndn.Interest{Name: ndn.MustParseName("/agg/mixed/x/y")}
+		}, "/agg/mixed/x/y", 3},
+	}
+	fwd := newFwd(t)
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The producer stays silent until all n Interests have passed
+			// the forwarder, then answers the last: the forwarder then holds
+			// every one of them and sends the Data once.
+			var seen atomic.Int32
+			prefix := ndn.MustParseName(tt.data).Prefix(2)
+			h := func(context.Context, *ndn.Interest) (*ndn.Data, error) {
+				if seen.Add(1) != n {
+					return nil, nil
+				}
+				return &ndn.Data{Name: ndn.MustParseName(tt.data), Content: []byte(tt.name)}, nil
+			}
+			p, err := prod.Serve(ctxT(t, 5*time.Second), prefix, h, app.ServeOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			dataBefore, unsolicitedBefore := fwd.Counters.Data.Load(), cons.Counters.RxUnsolicited.Load()
+			errs := make(chan error, n)
+			for k := range n {
+				go func() {
+					d, err := cons.Express(ctxT(t, 10*time.Second), tt.interest(k), app.ExpressOptions{})
+					if err == nil && (d.Name.String() != tt.data || string(d.Content) != tt.name) {
+						err = fmt.Errorf("got Data %s %q", d.Name, d.Content)
+					}
+					errs <- err
+				}()
+			}
+			for k := range n {
+				if err := <-errs; err != nil {
+					t.Errorf("Express %d: %v", k, err)
+				}
+			}
+			if got := fwd.Counters.Data.Load() - dataBefore; got != 1 {
+				t.Errorf("producer sent %d Data, want 1", got)
+			}
+			// The forwarder sends the Data once per PIT entry: the first
+			// copy satisfies every call, the others are unsolicited.
+			if got := cons.Counters.RxUnsolicited.Load() - unsolicitedBefore; got != uint64(tt.entries-1) {
+				t.Errorf("%d unsolicited Data, want %d", got, tt.entries-1)
+			}
+		})
 	}
 }

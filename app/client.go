@@ -126,10 +126,11 @@ type Client struct {
 
 	tx txQueue
 
-	pitMu  sync.Mutex // protects pit, byName
-	pit    map[uint32]*pending
-	byName map[uint64][]*pending
-	key    atomic.Uint32
+	pitMu         sync.Mutex // protects pit, byName, digestPending
+	pit           map[uint32]*pending
+	byName        map[uint64][]*pending
+	digestPending int // pending calls whose name ends with an implicit digest
+	key           atomic.Uint32
 
 	ownMu     sync.RWMutex // protects owners, nextOwner
 	owners    map[uint16]*Consumer
@@ -530,6 +531,7 @@ func (c *Client) dispatchData(p *Packet) {
 			return
 		}
 	} else if p.HasToken {
+		// deliverExpress also matches by name: no need to again below.
 		if c.deliverExpress(p, p.Token.Key) {
 			return
 		}
@@ -540,7 +542,7 @@ func (c *Client) dispatchData(p *Packet) {
 		cs.deliver(p)
 		return
 	}
-	if c.deliverExpress(p, 0) {
+	if !(p.HasToken && p.Token.Owner == 0) && c.deliverExpress(p, 0) {
 		return
 	}
 	c.Counters.RxUnsolicited.Add(1)

@@ -36,9 +36,9 @@ type Validator interface {
 // pending is one Express call waiting for its Data or Nack.
 type pending struct {
 	key      uint32
-	name     ndn.Name
-	prefix   bool // CanBePrefix
+	want     ndn.Interest // Name and CanBePrefix only: what Data must match
 	nameHash uint64
+	digest   bool   // Name ends with an ImplicitSha256DigestComponent
 	nonce    uint32 // of the latest transmission, to match Nacks
 	ch       chan *Packet
 }
@@ -77,8 +77,8 @@ func (c *Client) Express(ctx context.Context, interest *ndn.Interest, opts Expre
 	}
 	p := &pending{
 		key:    key,
-		name:   in.Name,
-		prefix: in.CanBePrefix,
+		want:   ndn.Interest{Name: in.Name, CanBePrefix: in.CanBePrefix},
+		digest: in.Name.Len() > 0 && in.Name.At(-1).Type == ndn.TtImplicitSha256DigestComponent,
 		ch:     make(chan *Packet, 1),
 	}
 	p.nameHash = c.nameHash(in.Name)
@@ -166,6 +166,9 @@ func (c *Client) addPending(p *pending) {
 	if _, ok := c.pit[p.key]; !ok {
 		c.pit[p.key] = p
 		c.byName[p.nameHash] = append(c.byName[p.nameHash], p)
+		if p.digest {
+			c.digestPending++
+		}
 	}
 	c.pitMu.Unlock()
 }
@@ -181,6 +184,9 @@ func (c *Client) removePendingLocked(p *pending) {
 		return
 	}
 	delete(c.pit, p.key)
+	if p.digest {
+		c.digestPending--
+	}
 	l := c.byName[p.nameHash]
 	for i, q := range l {
 		if q == p {
@@ -197,76 +203,118 @@ func (c *Client) removePendingLocked(p *pending) {
 	}
 }
 
-// deliverExpress hands pkt to the Express call it answers: by token key
-// when key != 0, else by name. It reports whether one took it.
+// deliverExpress hands pkt to the Express calls it answers and reports
+// whether any took it. A Nack goes to one call: the one whose token key it
+// carries (key != 0), else one with its name and Nonce. A Data goes to every
+// call whose Interest it satisfies (ndn.Interest.MatchesData): the one its
+// token names and any others, because a forwarder aggregates identical
+// Interests from one face and returns a single Data, echoing one token. The
+// first call gets pkt itself, the others copies in pooled buffers.
 func (c *Client) deliverExpress(pkt *Packet, key uint32) bool {
+	var arr [8]*pending
+	ws := arr[:0]
 	c.pitMu.Lock()
-	var p *pending
 	if key != 0 {
-		p = c.pit[key]
-		if p != nil && !c.matches(p, pkt) {
-			p = nil
+		if p := c.pit[key]; p != nil && c.matches(p, pkt) {
+			ws = append(ws, p)
+			c.removePendingLocked(p)
 		}
-	} else {
-		p = c.findByName(pkt)
 	}
-	if p == nil {
-		c.pitMu.Unlock()
+	if pkt.IsNack {
+		if key == 0 {
+			if p := c.findNack(pkt); p != nil {
+				ws = append(ws, p)
+				c.removePendingLocked(p)
+			}
+		}
+	} else if len(c.pit) > 0 {
+		n := len(ws)
+		ws = c.appendDataWaiters(ws, pkt)
+		for _, p := range ws[n:] {
+			c.removePendingLocked(p)
+		}
+	}
+	c.pitMu.Unlock()
+	if len(ws) == 0 {
 		return false
 	}
-	c.removePendingLocked(p)
-	c.pitMu.Unlock()
+	for _, p := range ws[1:] {
+		if q := c.copyData(pkt); q != nil {
+			give(p, q)
+		}
+	}
+	give(ws[0], pkt)
+	return true
+}
+
+// give hands pkt to an Express call; its channel has room for one answer,
+// and a call is removed from the PIT when it gets one, so the default case
+// only guards against a bug.
+func give(p *pending, pkt *Packet) {
 	select {
 	case p.ch <- pkt:
 	default:
 		pkt.Release()
 	}
-	return true
+}
+
+// copyData returns a copy of a received Data in a pooled buffer, or nil if
+// the copy does not decode (it cannot: the original did).
+func (c *Client) copyData(pkt *Packet) *Packet {
+	q := c.getPacket()
+	q.buf = c.pool.Get()
+	n := copy(q.buf, pkt.Data.Wire())
+	if q.Data.Decode(q.buf[:n]) != nil {
+		q.Release()
+		return nil
+	}
+	q.CongestionMark = pkt.CongestionMark
+	q.IsNack, q.NackReason = false, 0
+	q.Token, q.HasToken = Token{}, false
+	q.lp = ndn.LpPacket{}
+	return q
 }
 
 // matches checks that a packet really answers p: a Data must satisfy the
 // Interest; a Nack must carry the latest Nonce.
 func (c *Client) matches(p *pending, pkt *Packet) bool {
 	if pkt.IsNack {
-		return pkt.Interest.Name.Equal(p.name) && pkt.Interest.Nonce == p.nonce
+		return pkt.Interest.Name.Equal(p.want.Name) && pkt.Interest.Nonce == p.nonce
 	}
-	if p.prefix {
-		return p.name.IsPrefixOf(pkt.Data.Name)
-	}
-	return p.name.Equal(pkt.Data.Name) ||
-		(p.name.Len() == pkt.Data.Name.Len()+1 && (&ndn.Interest{Name: p.name}).MatchesData(&pkt.Data))
+	return p.want.MatchesData(&pkt.Data)
 }
 
-// findByName finds a pending Express for a packet without our token: the
-// Interest name is the Data name, a prefix of it (CanBePrefix), or the Data
-// name plus its implicit digest.
-func (c *Client) findByName(pkt *Packet) *pending {
-	if pkt.IsNack {
-		for _, p := range c.byName[c.nameHash(pkt.Interest.Name)] {
-			if c.matches(p, pkt) {
-				return p
-			}
-		}
-		return nil
-	}
-	if len(c.byName) == 0 {
-		return nil
-	}
-	var hs [ndn.MaxNameComponents + 2]uint64
-	hashes := pkt.Data.Name.PrefixHashes(c.seed, hs[:0])
-	for i := len(hashes) - 1; i >= 0; i-- {
-		for _, p := range c.byName[hashes[i]] {
-			if c.matches(p, pkt) {
-				return p
-			}
-		}
-	}
-	// Full-name Interests (Data name plus implicit digest).
-	full := pkt.Data.FullName()
-	for _, p := range c.byName[c.nameHash(full)] {
+// findNack finds the pending Express a Nack without our token answers: the
+// same name and the Nonce of its latest transmission.
+func (c *Client) findNack(pkt *Packet) *pending {
+	for _, p := range c.byName[c.nameHash(pkt.Interest.Name)] {
 		if c.matches(p, pkt) {
 			return p
 		}
 	}
 	return nil
+}
+
+// appendDataWaiters appends to ws every pending Express that a Data
+// satisfies: its Interest name is the Data name, a prefix of it
+// (CanBePrefix), or the Data name plus its implicit digest.
+func (c *Client) appendDataWaiters(ws []*pending, pkt *Packet) []*pending {
+	var hs [ndn.MaxNameComponents + 2]uint64
+	hashes := pkt.Data.Name.PrefixHashes(c.seed, hs[:0])
+	for i := len(hashes) - 1; i >= 0; i-- {
+		for _, p := range c.byName[hashes[i]] {
+			if c.matches(p, pkt) {
+				ws = append(ws, p)
+			}
+		}
+	}
+	if c.digestPending > 0 {
+		full := pkt.Data.FullName()
+		for _, p := range c.byName[c.nameHash(full)] {
+			if c.matches(p, pkt) {
+				ws = append(ws, p)
+			}
+		}
+	}
+	return ws
 }
