@@ -109,8 +109,8 @@ func IsNextHopEligible(h Host, e *pitcs.PitEntry, in, out uint64, wantUnused boo
 	return true
 }
 
-// firstIn returns the face of some in-record (the latest downstream is
-// irrelevant for eligibility as every in-record face shares the rules).
+// lastIn returns the face of the most recently renewed in-record: the
+// downstream whose eligibility rules apply to a pending Interest.
 func lastIn(e *pitcs.PitEntry) uint64 {
 	var f uint64
 	var t int64 = -1
