@@ -104,9 +104,15 @@ fw: {threads: 1}
 			// ndnd's forwarder readvertises routes of client origin
 			// (readvertise_nlsr, on by default); ndnd's pingserver
 			// registers with that origin when asked to --expose.
-			if _, err := nd.StartProcess([]string{"NDN_CLIENT_TRANSPORT=" + nd.URI()}, dvBin, "pingserver", "--expose", prefix); err != nil {
+			ps, err := nd.StartProcess([]string{"NDN_CLIENT_TRANSPORT=" + nd.URI()}, dvBin, "pingserver", "--expose", prefix)
+			if err != nil {
 				t.Fatal(err)
 			}
+			t.Cleanup(func() {
+				if t.Failed() {
+					t.Logf("ndnd pingserver@%s: %s", name, tailString(ps.Stderr()+ps.Stdout(), 1500))
+				}
+			})
 			continue
 		}
 		if _, err := nd.StartApp("pingserver", prefix, "--log-level", "warn"); err != nil {

@@ -21,7 +21,14 @@ import (
 	"github.com/ndnflow/ndnflow/ndn"
 )
 
-func TestMain(m *testing.M) { topo.Main(m) }
+func TestMain(m *testing.M) {
+	topo.RunNodeIfChild()
+	code := m.Run()
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+	}
+	os.Exit(code)
+}
 
 // suite is what every scenario shares: the ndnflow binary, built once per
 // test process, and whether its `fw` serves management (else the nodes run
@@ -171,6 +178,17 @@ func figures(t *testing.T, scenario string, kv ...any) {
 		fmt.Fprintf(&b, " %v=%v", kv[i], kv[i+1])
 	}
 	t.Log(b.String())
+	// NDNFLOW_TOPO_FIGURES=FILE also appends the line to FILE, so that runs
+	// can be compared across commits without -v.
+	if p := os.Getenv("NDNFLOW_TOPO_FIGURES"); p != "" {
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			t.Errorf("NDNFLOW_TOPO_FIGURES: %v", err)
+			return
+		}
+		defer f.Close()
+		fmt.Fprintf(f, "%s %s\n", time.Now().UTC().Format(time.RFC3339), b.String())
+	}
 }
 
 // stallWriter hashes what it is given and records the longest gap between

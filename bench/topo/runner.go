@@ -24,25 +24,33 @@ const (
 	envLogLevel = "NDNFLOW_TOPO_LOGLEVEL"
 )
 
-// Main is the TestMain of a package that uses the node runner: when the
-// test binary is started by the harness as a node, it runs the forwarder
-// and exits; otherwise it runs the tests.
+// Main is a TestMain for a package that uses the node runner and needs
+// nothing else at exit:
 //
 //	func TestMain(m *testing.M) { topo.Main(m) }
+func Main(m *testing.M) {
+	RunNodeIfChild()
+	os.Exit(m.Run())
+}
+
+// RunNodeIfChild runs the node runner and exits when the harness started
+// this test binary as a node (the environment says so); otherwise it
+// returns at once. Call it first in TestMain.
 //
-// The node runner is what `ndnflow fw --config` does (package
+// The node runner does what `ndnflow fw --config` does (package
 // forwarder/daemon), plus what that command lacks today: a management
 // server (forwarder/mgmt) when the daemon did not attach one, and Ethernet
 // faces (unicast and multicast) with their routes.
-func Main(m *testing.M) {
-	if cfg := os.Getenv(envRunner); cfg != "" {
-		if err := runNode(cfg, os.Getenv(envExtra), os.Getenv(envLogLevel)); err != nil {
-			fmt.Fprintln(os.Stderr, "topo node:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
+func RunNodeIfChild() {
+	cfg := os.Getenv(envRunner)
+	if cfg == "" {
+		return
 	}
-	os.Exit(m.Run())
+	if err := runNode(cfg, os.Getenv(envExtra), os.Getenv(envLogLevel)); err != nil {
+		fmt.Fprintln(os.Stderr, "topo node:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
 }
 
 func runNode(cfgPath, extraPath, level string) error {
