@@ -19,7 +19,7 @@ func TestDiamondASFFailover(t *testing.T) {
 	opts := setup(t)
 	const prefix = "/topo/diamond"
 	fast := topo.Shape{Delay: 2 * time.Millisecond}
-	slow := topo.Shape{Delay: 20 * time.Millisecond, Rate: "40mbit"}
+	slow := topo.Shape{Delay: 20 * time.Millisecond, Rate: "20mbit"}
 	spec := topo.Spec{
 		Nodes: []topo.Node{
 			{Name: "c", Strategies: map[string]string{prefix: "asf"}},
@@ -44,7 +44,7 @@ func TestDiamondASFFailover(t *testing.T) {
 	defer cancel()
 	c, p := n.Node("c"), n.Node("p")
 
-	const size = 12 << 20
+	const size = 8 << 20
 	file, want := randomFile(t, size, 3)
 	name, _ := publish(t, p, prefix, file)
 	hostA, hostB := c.PeerHost("a"), c.PeerHost("b")
@@ -102,6 +102,7 @@ func TestDiamondASFFailover(t *testing.T) {
 		"goodput_mbps", fmt.Sprintf("%.1f", res.Goodput()/1e6),
 		"before_cut_interests_fast", cr.viaA.NOutInterests, "before_cut_interests_slow", cr.viaB.NOutInterests,
 		"after_cut_interests_slow", after.NOutInterests-cr.viaB.NOutInterests,
+		"failover_stall_ms", w.gapAfter(cr.at).Milliseconds(),
 		"max_stall_ms", w.stall.Milliseconds(), "stall_ended_at_ms", w.stallAt.Milliseconds(),
 		"cut_at_ms", cr.at.Sub(w.start).Milliseconds(), "retx", res.Retransmissions, "timeouts", res.Timeouts)
 	if cr.viaA.NOutInterests <= cr.viaB.NOutInterests {

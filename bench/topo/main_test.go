@@ -205,6 +205,21 @@ type stallWriter struct {
 	stallBytes int64
 	start      time.Time
 	onWrite    func(n int64)
+	times      []time.Time // of every write, for gapAfter
+}
+
+// gapAfter returns the longest time without new bytes that ended after t:
+// the stall an event at t caused (the gap may have begun before t).
+func (w *stallWriter) gapAfter(t time.Time) time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var g time.Duration
+	for i := 1; i < len(w.times); i++ {
+		if w.times[i].After(t) {
+			g = max(g, w.times[i].Sub(w.times[i-1]))
+		}
+	}
+	return g
 }
 
 func newStallWriter() *stallWriter { return &stallWriter{h: sha256.New(), start: time.Now()} }
@@ -216,6 +231,9 @@ func (w *stallWriter) Write(p []byte) (int, error) {
 		w.stall, w.stallAt, w.stallBytes = now.Sub(w.last), now.Sub(w.start), w.n
 	}
 	w.last = now
+	if len(w.times) < 1<<20 {
+		w.times = append(w.times, now)
+	}
 	w.h.Write(p)
 	w.n += int64(len(p))
 	n, f := w.n, w.onWrite

@@ -113,6 +113,7 @@ func testRestart(t *testing.T, kind topo.LinkKind) {
 		"bytes", res.Bytes, "seconds", fmt.Sprintf("%.2f", res.Elapsed.Seconds()),
 		"goodput_mbps", fmt.Sprintf("%.1f", res.Goodput()/1e6),
 		"restart_took_ms", upAt.Sub(restartAt).Milliseconds(),
+		"restart_stall_ms", w.gapAfter(restartAt).Milliseconds(),
 		"max_stall_ms", w.stall.Milliseconds(), "stall_ended_at_ms", w.stallAt.Milliseconds(),
 		"restart_at_ms", restartAt.Sub(w.start).Milliseconds(),
 		"retx", res.Retransmissions, "timeouts", res.Timeouts,
