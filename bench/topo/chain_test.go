@@ -68,7 +68,7 @@ func testChain(t *testing.T, kind topo.LinkKind, size int64) {
 	}
 	toProducer := prod2.NOutInterests - prod1.NOutInterests
 	hits := cs2.NHits - cs1.NHits
-	figures(t, "chain-"+kind.String(),
+	figures(t, "chain-"+kind.String(), "nodes", n.ForwarderKind(),
 		"bytes", s1.Bytes, "segments", s1.Segments,
 		"r1_goodput_mbps", fmt.Sprintf("%.1f", s1.GoodputMbps), "r1_seconds", fmt.Sprintf("%.2f", s1.Seconds),
 		"r1_retx", s1.Retransmissions, "r1_srtt_ms", fmt.Sprintf("%.2f", s1.SRTTms),

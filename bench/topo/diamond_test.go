@@ -97,7 +97,7 @@ func TestDiamondASFFailover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	figures(t, "diamond-asf",
+	figures(t, "diamond-asf", "nodes", n.ForwarderKind(),
 		"bytes", res.Bytes, "seconds", fmt.Sprintf("%.2f", res.Elapsed.Seconds()),
 		"goodput_mbps", fmt.Sprintf("%.1f", res.Goodput()/1e6),
 		"before_cut_interests_fast", cr.viaA.NOutInterests, "before_cut_interests_slow", cr.viaB.NOutInterests,

@@ -75,7 +75,7 @@ func TestTreeFanout(t *testing.T) {
 	}
 	after := sentDown()
 	segs := sums[0].Segments
-	kv := []any{"bytes", sums[0].Bytes, "segments", segs}
+	kv := []any{"nodes", n.ForwarderKind(), "bytes", sums[0].Bytes, "segments", segs}
 	for i, l := range leaves {
 		kv = append(kv, l+"_goodput_mbps", fmt.Sprintf("%.1f", sums[i].GoodputMbps), l+"_retx", sums[i].Retransmissions)
 	}

@@ -62,7 +62,7 @@ func TestSelfLearningLAN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	figures(t, "lan", "self_learning", selfLearning, "bytes", s.Bytes, "segments", s.Segments,
+	figures(t, "lan", "nodes", n.ForwarderKind(), "self_learning", selfLearning, "bytes", s.Bytes, "segments", s.Segments,
 		"goodput_mbps", fmt.Sprintf("%.1f", s.GoodputMbps), "bystander_h2_interests", heard.NInInterests)
 	if !selfLearning {
 		if heard.NInInterests < s.Segments {

@@ -138,6 +138,18 @@ func SkipUnlessNetns(t testing.TB) {
 	exec.Command("ip", "netns", "delete", name).Run()
 }
 
+// ForwarderKind says what the nodes run: "ndnflow-fw", "topo-runner" (the
+// test binary's node runner, see Main) or "custom" (Options.Forwarder).
+func (n *Network) ForwarderKind() string {
+	switch {
+	case n.opts.Forwarder != nil:
+		return "custom"
+	case n.opts.UseRunner:
+		return "topo-runner"
+	}
+	return "ndnflow-fw"
+}
+
 // Prefix returns the run prefix of every namespace name.
 func (n *Network) Prefix() string { return n.prefix }
 

@@ -109,7 +109,7 @@ func testRestart(t *testing.T, kind topo.LinkKind) {
 	if !routeVia(fib, r2faces, ndn.MustParseName(prefix), r2.PeerHost("r3")) {
 		t.Errorf("r2 has no FIB entry %s towards r3 after its restart: %+v", prefix, fib)
 	}
-	figures(t, "restart-"+kind.String(),
+	figures(t, "restart-"+kind.String(), "nodes", n.ForwarderKind(),
 		"bytes", res.Bytes, "seconds", fmt.Sprintf("%.2f", res.Elapsed.Seconds()),
 		"goodput_mbps", fmt.Sprintf("%.1f", res.Goodput()/1e6),
 		"restart_took_ms", upAt.Sub(restartAt).Milliseconds(),
