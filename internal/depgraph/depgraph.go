@@ -62,6 +62,8 @@ func Rules() []Rule {
 			Extra: []Extra{{PathContains: "inproc", Imports: []string{"forwarder"}}}},
 		{Dir: "bench", Imports: []string{"app", "face", "forwarder", "ndn", "ndn/mgmt", "security", "tlv", "internal"}, ThirdParty: []string{"*"}},
 		{Dir: "cmd", Imports: []string{"*"}, ThirdParty: []string{"*"}},
+		// End-to-end tests that drive the binary against other NDN stacks.
+		{Dir: "interop", Imports: []string{"*"}, ThirdParty: []string{"*"}},
 	}
 }
 

@@ -63,6 +63,8 @@ func TestCheck(t *testing.T) {
 			"forbidden import forwarder/mgmt -> app: forwarder may import only face, ndn, ndn/mgmt, security, tlv, internal"},
 		{"bench imports forwarder", pkg("bench", mod+"/forwarder", mod+"/app", "github.com/prometheus/client_golang/prometheus"), ""},
 		{"cmd imports everything", pkg("cmd/ndnflow", mod+"/bench", mod+"/forwarder", "github.com/spf13/cobra"), ""},
+		{"interop tests import everything", depgraph.Package{ImportPath: mod + "/interop",
+			XTestImports: []string{mod + "/cmd/ndnflow", mod + "/internal/ndntspeer", mod + "/forwarder"}}, ""},
 		{"unknown package", pkg("video", mod+"/ndn"),
 			"video: no import rule covers this package; add one to Rules() in internal/depgraph and a row to the package map in README.md"},
 		{"import of an unknown package", pkg("cmd/ndnflow", mod+"/video"),
