@@ -29,6 +29,7 @@ type Knobs struct {
 	DurationS  float64 `json:"duration_s"`
 	WarmupS    float64 `json:"warmup_s"`
 	ObjectSize int64   `json:"object_size,omitempty"`
+	Fetcher    string  `json:"fetcher,omitempty"`
 }
 
 // Machine describes where a run happened.

@@ -138,6 +138,7 @@ func runTarget(ctx context.Context, cfg *Config, target string, run int) (res Re
 		DurationS: cfg.Duration.Seconds(), WarmupS: cfg.Warmup.Seconds()}
 	if cfg.Scenario == ScenarioFetch {
 		res.Knobs.DurationS, res.Knobs.WarmupS, res.Knobs.ObjectSize = 0, 0, cfg.ObjectSize
+		res.Knobs.Fetcher = cfg.Fetcher
 	}
 	return res, nil
 }

@@ -104,13 +104,19 @@ func Plots(rs []bench.Result) []*plot.Plot {
 	if p := rttCDF(rs); p != nil {
 		ps = append(ps, p)
 	}
-	if p := bars(traffic, "Forwarder vs forwarder (Data/s)", "Data/s", func(r bench.Result) float64 { return r.DataPerS }); p != nil {
+	fwds := slices.DeleteFunc(slices.Clone(traffic), func(r bench.Result) bool { return r.Label == "relay" })
+	if p := bars(fwds, "Forwarder vs forwarder (Data/s)", "Data/s", func(r bench.Result) float64 { return r.DataPerS }); p != nil {
 		ps = append(ps, p)
 	}
 	var fetch []bench.Result
 	for _, r := range rs {
 		if r.Scenario == bench.ScenarioFetch {
 			fetch = append(fetch, r)
+		}
+	}
+	for i := range fetch {
+		if f := fetch[i].Knobs.Fetcher; f != "" {
+			fetch[i].Label += " (" + f + ")"
 		}
 	}
 	if p := bars(fetch, "Fetch goodput (Mbit/s)", "Mbit/s", func(r bench.Result) float64 { return r.GoodputBps / 1e6 }); p != nil {
@@ -171,7 +177,7 @@ func versus(rs []bench.Result, title, xlabel string, x func(bench.Knobs) float64
 	}
 	var keys []key
 	for k, pts := range groups {
-		if len(pts) >= 2 {
+		if len(pts) >= 3 {
 			keys = append(keys, k)
 		}
 	}
@@ -204,7 +210,9 @@ func versus(rs []bench.Result, title, xlabel string, x func(bench.Knobs) float64
 		}
 		name := k.series
 		if len(keys) > 1 {
-			name += " " + describe(k.rest)
+			rest := k.rest
+			rest.Transport = ""
+			name += " " + describe(rest)
 		}
 		args = append(args, name, pts)
 	}
@@ -235,13 +243,36 @@ func describe(k bench.Knobs) string {
 // rttCDF plots the RTT distribution of each series (all runs merged) as a
 // cumulative distribution on a logarithmic time axis.
 func rttCDF(rs []bench.Result) *plot.Plot {
-	label := seriesOf(rs)
-	hists := map[string]map[float64]float64{}
+	// One configuration (the one with the most targets measured), one line
+	// per target, so the lines compare forwarders.
+	type cfgKey struct {
+		transport      string
+		flows, payload int
+	}
+	labels := map[cfgKey]map[string]bool{}
+	var best cfgKey
 	for _, r := range rs {
 		if len(r.RTTHist) == 0 {
 			continue
 		}
-		name := label(r) + " " + describe(bench.Knobs{Flows: r.Knobs.Flows, Payload: r.Knobs.Payload})
+		k := cfgKey{r.Knobs.Transport, r.Knobs.Flows, r.Knobs.Payload}
+		if labels[k] == nil {
+			labels[k] = map[string]bool{}
+		}
+		labels[k][r.Label] = true
+		if len(labels[k]) > len(labels[best]) || (len(labels[k]) == len(labels[best]) && fmt.Sprint(k) < fmt.Sprint(best)) {
+			best = k
+		}
+	}
+	if len(labels) == 0 {
+		return nil
+	}
+	hists := map[string]map[float64]float64{}
+	for _, r := range rs {
+		if len(r.RTTHist) == 0 || (cfgKey{r.Knobs.Transport, r.Knobs.Flows, r.Knobs.Payload}) != best {
+			continue
+		}
+		name := r.Label
 		if hists[name] == nil {
 			hists[name] = map[float64]float64{}
 		}
@@ -258,7 +289,7 @@ func rttCDF(rs []bench.Result) *plot.Plot {
 	}
 	slices.Sort(names)
 	p := plot.New()
-	p.Title.Text = "RTT distribution (CDF)"
+	p.Title.Text = fmt.Sprintf("RTT distribution (CDF), %s, %d flows, %d B", best.transport, best.flows, best.payload)
 	p.X.Label.Text = "RTT (µs)"
 	p.Y.Label.Text = "fraction ≤ RTT"
 	p.X.Scale = plot.LogScale{}
@@ -337,6 +368,11 @@ func bars(rs []bench.Result, title, ylabel string, val func(bench.Result) float6
 		p.Legend.Add(l, b)
 	}
 	p.NominalX(cfgs...)
+	if len(cfgs) > 3 {
+		p.X.Tick.Label.Rotation = math.Pi / 2
+		p.X.Tick.Label.XAlign = draw.XRight
+		p.X.Tick.Label.YAlign = draw.YCenter
+	}
 	return p
 }
 

@@ -15,7 +15,7 @@ func results() []bench.Result {
 	var rs []bench.Result
 	for _, label := range []string{"ndnflow", "ndnd"} {
 		for _, payload := range []int{100, 1000, 8000} {
-			for _, flows := range []int{1, 16} {
+			for _, flows := range []int{1, 4, 16} {
 				rs = append(rs, bench.Result{Scenario: "fwd", Label: label, Run: 1,
 					Knobs:    bench.Knobs{Transport: "unix", Flows: flows, NameLen: 4, Payload: payload, Window: 32},
 					DataPerS: float64(100000 / flows), RTTHist: [][2]float64{{100, 5}, {200, 10}, {400, 1}}})
