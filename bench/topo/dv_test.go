@@ -15,28 +15,35 @@ import (
 	nfd "github.com/ndnflow/ndnflow/ndn/mgmt"
 )
 
-// TestRoutingDaemonDV checks that ndnd's distance-vector routing daemon
-// (ndn-dv) runs unchanged on top of ndnflow fw: three nodes in a line
-// (n1 - n2 - n3, UDP links), no static routes, `ndnd dv run` on each node
-// with the neighbours in its configuration, a pingserver for
-// /topo/<node>/app on each node, and every node must reach the prefixes of
-// the other two (n1 reaches n3 through n2).
+// dvLab runs ndnd's distance-vector routing daemon (ndn-dv) on every node
+// of a namespace topology, with a pingserver for /topo/<node>/app on each.
 //
 // ndn-dv learns local prefixes from the forwarder's readvertisement
-// (/localhost/nlsr/rib/register, NFD's readvertise_nlsr); the test sends
-// that command itself, on either forwarder.
-//
-// It needs the ndnd binary, which the project never builds nor commits:
-// NDNFLOW_DV_BIN=/path/to/ndnd. With NDNFLOW_DV_FW=ndnd the nodes run
-// ndnd's own forwarder instead, for comparison.
-func TestRoutingDaemonDV(t *testing.T) {
+// (/localhost/nlsr/rib/register for routes of origin client, NFD's
+// readvertise_nlsr). ndnflow does not readvertise, so on ndnflow the lab
+// sends that command itself after the pingserver registered; on ndnd's
+// forwarder (NDNFLOW_DV_FW=ndnd) ndnd's own pingserver --expose and
+// ndnd's readvertiser do it.
+type dvLab struct {
+	t      *testing.T
+	n      *topo.Network
+	bin    string
+	onNdnd bool
+	names  []string
+	dvs    map[string]*topo.Proc
+	start  time.Time
+}
+
+// newDVLab skips t without NDNFLOW_DV_BIN and builds spec with ndn-dv on
+// every node; neighbours are the nodes' links.
+func newDVLab(t *testing.T, spec topo.Spec) *dvLab {
 	dvBin := os.Getenv("NDNFLOW_DV_BIN")
 	if dvBin == "" {
 		t.Skip("set NDNFLOW_DV_BIN to an ndnd binary (github.com/named-data/ndnd, `go build ./cmd/ndnd`) to run ndn-dv on ndnflow fw; CI does not build it")
 	}
 	opts := setup(t)
-	onNdnd := os.Getenv("NDNFLOW_DV_FW") == "ndnd"
-	if onNdnd {
+	l := &dvLab{t: t, bin: dvBin, onNdnd: os.Getenv("NDNFLOW_DV_FW") == "ndnd", dvs: map[string]*topo.Proc{}}
+	if l.onNdnd {
 		opts.Forwarder = func(nd *topo.NodeHandle) []string {
 			cfg := filepath.Join(nd.Dir, "ndnd-fw.yml")
 			y := fmt.Sprintf(`core: {log_level: WARN}
@@ -53,22 +60,26 @@ fw: {threads: 1}
 			return []string{dvBin, "fw", "run", cfg}
 		}
 	}
-	spec := topo.Spec{
-		Nodes: []topo.Node{{Name: "n1"}, {Name: "n2"}, {Name: "n3"}},
-		Links: []topo.Link{{A: "n1", B: "n2", Kind: topo.UDP}, {A: "n2", B: "n3", Kind: topo.UDP}},
+	l.n = topo.Start(t, spec, opts)
+	for _, nd := range spec.Nodes {
+		l.names = append(l.names, nd.Name)
 	}
-	n := topo.Start(t, spec, opts)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	names := []string{"n1", "n2", "n3"}
-	neighbours := map[string][]string{"n1": {"n2"}, "n2": {"n1", "n3"}, "n3": {"n2"}}
-
-	start := time.Now()
-	dvs := map[string]*topo.Proc{}
-	for _, name := range names {
-		nd := n.Node(name)
+	l.start = time.Now()
+	for _, name := range l.names {
+		nd := l.n.Node(name)
 		var nb strings.Builder
-		for _, peer := range neighbours[name] {
+		for _, lk := range spec.Links {
+			peer := ""
+			switch name {
+			case lk.A:
+				peer = lk.B
+			case lk.B:
+				peer = lk.A
+			default:
+				continue
+			}
 			fmt.Fprintf(&nb, "    - uri: udp4://%s:6363\n", nd.PeerHost(peer))
 		}
 		cfg := filepath.Join(nd.Dir, "dv.yml")
@@ -88,22 +99,19 @@ fw: {threads: 1}
 		if err != nil {
 			t.Fatal(err)
 		}
-		dvs[name] = p
+		l.dvs[name] = p
 	}
 	t.Cleanup(func() {
 		if t.Failed() || testing.Verbose() {
-			for _, name := range names {
-				t.Logf("dv@%s stderr (tail):\n%s", name, tailString(dvs[name].Stderr(), 3000))
+			for _, name := range l.names {
+				t.Logf("dv@%s stderr (tail):\n%s", name, tailString(l.dvs[name].Stderr(), 3000))
 			}
 		}
 	})
-	for _, name := range names {
-		nd := n.Node(name)
+	for _, name := range l.names {
+		nd := l.n.Node(name)
 		prefix := "/topo/" + name + "/app"
-		if onNdnd {
-			// ndnd's forwarder readvertises routes of client origin
-			// (readvertise_nlsr, on by default); ndnd's pingserver
-			// registers with that origin when asked to --expose.
+		if l.onNdnd {
 			ps, err := nd.StartProcess([]string{"NDN_CLIENT_TRANSPORT=" + nd.URI()}, dvBin, "pingserver", "--expose", prefix)
 			if err != nil {
 				t.Fatal(err)
@@ -122,37 +130,54 @@ fw: {threads: 1}
 			t.Fatalf("readvertising %s to ndn-dv at %s: %v", prefix, name, err)
 		}
 	}
+	return l
+}
 
-	// Every node pings the other two until all six pairs answer.
-	type pair struct{ from, to string }
-	pending := map[pair]bool{}
-	for _, a := range names {
-		for _, b := range names {
+func (l *dvLab) forwarder() string {
+	if l.onNdnd {
+		return "ndnd"
+	}
+	return "ndnflow"
+}
+
+// ping sends one ping from node from to /topo/<to>/app and reports
+// whether it was answered.
+func (l *dvLab) ping(ctx context.Context, from, to string) bool {
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	nd := l.n.Node(from)
+	if !l.onNdnd {
+		_, err := nd.RunApp(pctx, "ping", "/topo/"+to+"/app", "-c", "1", "-t", "500ms", "--log-level", "error")
+		return err == nil
+	}
+	p, err := nd.StartProcess([]string{"NDN_CLIENT_TRANSPORT=" + nd.URI()}, l.bin, "ping", "/topo/"+to+"/app", "-c", "1", "-t", "500")
+	if err != nil {
+		return false
+	}
+	defer p.Stop()
+	return p.Wait(pctx) == nil && strings.Contains(p.Stdout(), "content from")
+}
+
+type dvPair struct{ from, to string }
+
+// converge pings every ordered pair of nodes, once a second, until all
+// answer or about limit has passed; it returns when each pair first
+// answered, measured from since.
+func (l *dvLab) converge(ctx context.Context, since time.Time, limit time.Duration) map[dvPair]time.Duration {
+	pending := map[dvPair]bool{}
+	for _, a := range l.names {
+		for _, b := range l.names {
 			if a != b {
-				pending[pair{a, b}] = true
+				pending[dvPair{a, b}] = true
 			}
 		}
 	}
-	converged := map[pair]time.Duration{}
-	for round := 0; round < 90 && len(pending) > 0 && ctx.Err() == nil; round++ {
+	done := map[dvPair]time.Duration{}
+	deadline := time.Now().Add(limit)
+	for round := 0; round < 600 && len(pending) > 0 && time.Now().Before(deadline) && ctx.Err() == nil; round++ {
 		for pr := range pending {
-			pctx, pcancel := context.WithTimeout(ctx, 5*time.Second)
-			var err error
-			if onNdnd {
-				nd := n.Node(pr.from)
-				var p *topo.Proc
-				if p, err = nd.StartProcess([]string{"NDN_CLIENT_TRANSPORT=" + nd.URI()}, dvBin, "ping", "/topo/"+pr.to+"/app", "-c", "1", "-t", "500"); err == nil {
-					if err = p.Wait(pctx); err == nil && !strings.Contains(p.Stdout(), "content from") {
-						err = fmt.Errorf("no reply: %s", p.Stdout())
-					}
-					p.Stop()
-				}
-			} else {
-				_, err = n.Node(pr.from).RunApp(pctx, "ping", "/topo/"+pr.to+"/app", "-c", "1", "-t", "500ms", "--log-level", "error")
-			}
-			pcancel()
-			if err == nil {
-				converged[pr] = time.Since(start)
+			if l.ping(ctx, pr.from, pr.to) {
+				done[pr] = time.Since(since)
 				delete(pending, pr)
 			}
 		}
@@ -160,26 +185,30 @@ fw: {threads: 1}
 			time.Sleep(time.Second)
 		}
 	}
-	fw := "ndnflow"
-	if onNdnd {
-		fw = "ndnd"
-	}
-	kv := []any{"forwarder", fw}
-	for _, a := range names {
-		for _, b := range names {
-			if d, ok := converged[pair{a, b}]; ok {
+	return done
+}
+
+func (l *dvLab) report(scenario string, done map[dvPair]time.Duration) {
+	kv := []any{"forwarder", l.forwarder()}
+	for _, a := range l.names {
+		for _, b := range l.names {
+			if d, ok := done[dvPair{a, b}]; ok {
 				kv = append(kv, a+"_to_"+b+"_s", fmt.Sprintf("%.1f", d.Seconds()))
 			} else if a != b {
 				kv = append(kv, a+"_to_"+b, "unreachable")
 			}
 		}
 	}
-	figures(t, "dv", kv...)
-	for _, name := range names {
-		nd := n.Node(name)
+	figures(l.t, scenario, kv...)
+}
+
+// logFIBs logs every node's FIB outside /localhost, with face URIs.
+func (l *dvLab) logFIBs(ctx context.Context) {
+	for _, name := range l.names {
+		nd := l.n.Node(name)
 		fib, err := nd.Fib(ctx)
 		if err != nil {
-			t.Logf("%s fib/list: %v", name, err)
+			l.t.Logf("%s fib/list: %v", name, err)
 			continue
 		}
 		faces, _ := nd.Faces(ctx)
@@ -194,10 +223,78 @@ fw: {threads: 1}
 			}
 			b.WriteString("\n")
 		}
-		t.Logf("%s FIB:\n%s", name, b.String())
+		l.t.Logf("%s FIB:\n%s", name, b.String())
 	}
-	if len(pending) > 0 {
-		t.Errorf("ndn-dv did not converge within the time limit: %d of 6 pairs unreachable", len(pending))
+}
+
+// TestRoutingDaemonDV checks that ndn-dv runs unchanged on top of ndnflow
+// fw: three nodes in a line (n1 - n2 - n3, UDP links), no static routes,
+// `ndnd dv run` on each node with its neighbours in its configuration;
+// every node must reach the prefixes of the other two (n1 reaches n3
+// through n2).
+//
+// It needs the ndnd binary, which the project never builds nor commits:
+// NDNFLOW_DV_BIN=/path/to/ndnd. With NDNFLOW_DV_FW=ndnd the nodes run
+// ndnd's own forwarder instead, for comparison.
+func TestRoutingDaemonDV(t *testing.T) {
+	spec := topo.Spec{
+		Nodes: []topo.Node{{Name: "n1"}, {Name: "n2"}, {Name: "n3"}},
+		Links: []topo.Link{{A: "n1", B: "n2", Kind: topo.UDP}, {A: "n2", B: "n3", Kind: topo.UDP}},
+	}
+	l := newDVLab(t, spec)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	done := l.converge(ctx, l.start, 90*time.Second)
+	l.report("dv", done)
+	l.logFIBs(ctx)
+	if len(done) < 6 {
+		t.Errorf("ndn-dv did not converge within the time limit: %d of 6 pairs unreachable", 6-len(done))
+	}
+}
+
+// TestRoutingDaemonDVReroute: a triangle n1, n2, n3 under ndn-dv; once
+// every node reaches every prefix, the link n1-n3 goes down (`ip link set
+// down`), and n1 and n3 must reach each other again through n2 once ndn-dv
+// has declared the neighbour dead (router_dead_interval 5 s) and
+// recomputed its routes.
+func TestRoutingDaemonDVReroute(t *testing.T) {
+	spec := topo.Spec{
+		Nodes: []topo.Node{{Name: "n1"}, {Name: "n2"}, {Name: "n3"}},
+		Links: []topo.Link{
+			{A: "n1", B: "n2", Kind: topo.UDP},
+			{A: "n2", B: "n3", Kind: topo.UDP},
+			{A: "n1", B: "n3", Kind: topo.UDP},
+		},
+	}
+	l := newDVLab(t, spec)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	if done := l.converge(ctx, l.start, 90*time.Second); len(done) < 6 {
+		l.report("dv-triangle", done)
+		t.Fatalf("ndn-dv did not converge on the triangle: %d of 6 pairs unreachable", 6-len(done))
+	}
+	cut := time.Now()
+	if err := l.n.SetLink("n1", "n3", false); err != nil {
+		t.Fatal(err)
+	}
+	var back13, back31 time.Duration
+	for round := 0; round < 90 && (back13 == 0 || back31 == 0) && ctx.Err() == nil; round++ {
+		if back13 == 0 && l.ping(ctx, "n1", "n3") {
+			back13 = time.Since(cut)
+		}
+		if back31 == 0 && l.ping(ctx, "n3", "n1") {
+			back31 = time.Since(cut)
+		}
+		if back13 == 0 || back31 == 0 {
+			time.Sleep(time.Second)
+		}
+	}
+	figures(t, "dv-reroute", "forwarder", l.forwarder(),
+		"n1_to_n3_after_cut_s", fmt.Sprintf("%.1f", back13.Seconds()),
+		"n3_to_n1_after_cut_s", fmt.Sprintf("%.1f", back31.Seconds()))
+	l.logFIBs(ctx)
+	if back13 == 0 || back31 == 0 {
+		t.Errorf("n1 and n3 did not reach each other through n2 after the cut (n1→n3 %v, n3→n1 %v)", back13, back31)
 	}
 }
 
