@@ -15,6 +15,10 @@
 // Addresses come from 10.201.0.0/16 (point-to-point links, one /30 each)
 // and 10.202.0.0/16 (LANs) and exist only inside those namespaces.
 //
+// A test binary that is killed (SIGKILL, or the panic of go test
+// -timeout) runs no cleanup: its namespaces stay, named ndnt<6 hex>-<node>,
+// with their forwarders inside (`ip netns pids NAME`).
+//
 // Start needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN) and the ip and tc
 // commands; without them it skips the test with the reason. A Network is
 // used by one test goroutine; its Node methods that query a forwarder
