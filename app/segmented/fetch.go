@@ -52,7 +52,9 @@ type FetchOptions struct {
 	Progress         func(Progress)
 	ProgressInterval time.Duration
 	// WriteBuffer is the size of the buffer in front of the io.Writer;
-	// default 256 KiB.
+	// default 256 KiB. Bytes never wait in it for more than flushDelay
+	// (1 ms), so a slow or stalled object still reaches the writer as it
+	// arrives, while a fast one is written in WriteBuffer-sized chunks.
 	WriteBuffer int
 }
 
@@ -210,6 +212,9 @@ type fetcher struct {
 	start time.Time
 	res   Result
 	bw    *bufio.Writer
+	// flushAt is when the bytes waiting in bw must be flushed; valid
+	// while bw.Buffered() > 0.
+	flushAt time.Duration
 
 	scratch []byte
 }
@@ -365,15 +370,10 @@ func (f *fetcher) run(ctx context.Context) error {
 		}
 		f.spare = q[:0]
 		if err == nil {
-			err = f.writeOrdered()
+			err = f.writeOrdered(now)
 		}
 		if err == nil && f.finalKnown && f.base > f.final {
-			err = f.bw.Flush()
-			f.finish()
-			if err != nil {
-				return fmt.Errorf("segmented: writing output: %w", err)
-			}
-			return nil
+			return f.finish(nil)
 		}
 		if err == nil {
 			err = f.detectLoss(now)
@@ -381,9 +381,13 @@ func (f *fetcher) run(ctx context.Context) error {
 		if err == nil {
 			err = f.sendMore(now)
 		}
+		if err == nil && f.bw.Buffered() > 0 && now >= f.flushAt {
+			if err = f.bw.Flush(); err != nil {
+				err = fmt.Errorf("segmented: writing output: %w", err)
+			}
+		}
 		if err != nil {
-			f.finish()
-			return err
+			return f.finish(err)
 		}
 		if f.opts.Progress != nil && now-lastProgress >= f.opts.ProgressInterval {
 			lastProgress = now
@@ -393,26 +397,44 @@ func (f *fetcher) run(ctx context.Context) error {
 		if f.opts.Progress != nil {
 			wait = min(wait, f.opts.ProgressInterval)
 		}
+		if f.bw.Buffered() > 0 {
+			wait = min(wait, f.flushAt-now)
+		}
 		timer.Reset(max(wait, 50*time.Microsecond))
 		select {
 		case <-f.wake:
 		case <-timer.C:
 		case <-ctx.Done():
-			f.finish()
-			return ctx.Err()
+			return f.finish(ctx.Err())
 		case <-f.client.Done():
-			f.finish()
-			return app.ErrClosed
+			return f.finish(app.ErrClosed)
 		}
 	}
 }
 
-func (f *fetcher) finish() {
+// flushDelay is how long in-order bytes may wait in the output buffer for
+// more to fill it. A fetch above WriteBuffer per flushDelay (2 Gbit/s
+// with the default buffer) fills it first and never waits; a slower one
+// reaches the writer within flushDelay of the segment's arrival, in at
+// most one write per flushDelay.
+const flushDelay = time.Millisecond
+
+// finish flushes the in-order bytes (also when the fetch failed: they are
+// the object's valid prefix, which Result.Bytes counts), records the final
+// statistics and returns err, or the flush error.
+func (f *fetcher) finish(err error) error {
+	if ferr := f.bw.Flush(); ferr != nil && err == nil {
+		err = fmt.Errorf("segmented: writing output: %w", ferr)
+	}
+	if b := f.bw.Buffered(); b > 0 {
+		f.res.Bytes -= int64(b) // never reached the writer
+	}
 	f.res.Elapsed = f.now()
 	f.res.SRTT, f.res.MinRTT, f.res.RTO = f.rtt.SRTT(), f.rtt.MinRTT(), f.rtt.RTO()
 	if f.opts.Progress != nil {
 		f.opts.Progress(f.progress(f.res.Elapsed))
 	}
+	return err
 }
 
 func (f *fetcher) progress(now time.Duration) Progress {
@@ -805,14 +827,18 @@ func (f *fetcher) encodeInterest(seg uint64, nonce uint32) []byte {
 	return b
 }
 
-// writeOrdered writes every segment received in order from base.
-func (f *fetcher) writeOrdered() error {
+// writeOrdered writes every segment received in order from base into the
+// output buffer. Bytes it leaves in an empty buffer (or in one that
+// bufio flushed because it was full) are due for a flush at now+flushDelay.
+func (f *fetcher) writeOrdered(now time.Duration) error {
+	fresh := f.bw.Buffered() == 0
 	for f.base < f.next {
 		s := &f.ring[f.base&f.mask]
 		if s.state != stReceived {
 			break
 		}
 		p := s.pkt
+		before := f.bw.Buffered()
 		n, err := f.bw.Write(p.Data.Content)
 		f.res.Bytes += int64(n)
 		p.Release()
@@ -820,8 +846,14 @@ func (f *fetcher) writeOrdered() error {
 		if err != nil {
 			return fmt.Errorf("segmented: writing output: %w", err)
 		}
+		if f.bw.Buffered() < before+n {
+			fresh = true
+		}
 		f.res.Segments++
 		f.base++
+	}
+	if fresh {
+		f.flushAt = now + flushDelay
 	}
 	return nil
 }

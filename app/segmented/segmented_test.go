@@ -266,6 +266,10 @@ func TestBadProducers(t *testing.T) {
 			if bytes.ContainsFunc(out.Bytes(), func(r rune) bool { return r != 'x' }) {
 				t.Errorf("output has bytes no valid segment carried: %q", out.Bytes())
 			}
+			// What arrived in order before the failure reaches the writer.
+			if int64(out.Len()) != res.Bytes {
+				t.Errorf("writer got %d bytes, Result.Bytes says %d", out.Len(), res.Bytes)
+			}
 		})
 	}
 }
@@ -447,5 +451,93 @@ func TestFetchNacks(t *testing.T) {
 				t.Errorf("Nack Congestion did not shrink the window")
 			}
 		})
+	}
+}
+
+// firstWriteWriter records what it is written and closes first on the
+// first non-empty Write.
+type firstWriteWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	once  sync.Once
+	first chan struct{}
+}
+
+func (w *firstWriteWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	w.buf.Write(p)
+	w.mu.Unlock()
+	if len(p) > 0 {
+		w.once.Do(func() { close(w.first) })
+	}
+	return len(p), nil
+}
+
+func (w *firstWriteWriter) bytes() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return bytes.Clone(w.buf.Bytes())
+}
+
+// TestFetchStreams withholds every segment after the first few until the
+// writer has seen bytes: Fetch must pass what it has in order to the writer
+// while it waits (a live stream, a video gateway), not hold it until its
+// output buffer fills or the object ends.
+func TestFetchStreams(t *testing.T) {
+	const n, early, segSize = 20, 3, 100
+	content := randomBytes(n*segSize, 7)
+	release := make(chan struct{})
+	h := segHandler(func(i *ndn.Interest, seg uint64) *ndn.Data {
+		if seg >= n {
+			return nil
+		}
+		if seg >= early {
+			<-release
+		}
+		return &ndn.Data{Name: i.Name.Clone(), Content: content[seg*segSize : (seg+1)*segSize], FinalBlock: ndn.SegmentComponent(n - 1)}
+	})
+	fwd := newFwd(t)
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
+	if _, err := prod.Serve(ctxT(t, 20*time.Second), ndn.MustParseName("/live"), h, app.ServeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	w := &firstWriteWriter{first: make(chan struct{})}
+	type result struct {
+		res *segmented.Result
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := segmented.Fetch(ctxT(t, 20*time.Second), cons, ndn.MustParseName("/live/v=1"), w, segmented.FetchOptions{})
+		done <- result{res, err}
+	}()
+	released := false
+	defer func() {
+		if !released {
+			close(release)
+		}
+		<-done // Fetch ends: released, or its ctx expires
+	}()
+	select {
+	case <-w.first:
+	case r := <-done:
+		done <- r
+		t.Fatalf("Fetch ended (%v) before the writer saw a byte", r.err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the writer saw nothing of the first segments while later ones were withheld")
+	}
+	got := w.bytes()
+	if len(got) == 0 || len(got) > early*segSize || !bytes.Equal(got, content[:len(got)]) {
+		t.Fatalf("before the withheld segments, the writer saw %d bytes (want 1..%d of the object's start)", len(got), early*segSize)
+	}
+	close(release)
+	released = true
+	r := <-done
+	done <- r
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if out := w.bytes(); !bytes.Equal(out, content) || r.res.Bytes != int64(len(content)) {
+		t.Fatalf("fetched %d bytes (result says %d), want the %d-byte object", len(out), r.res.Bytes, len(content))
 	}
 }
