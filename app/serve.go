@@ -237,15 +237,17 @@ func (p *Producer) handle(pkt *Packet) {
 	if pkt.lp.PitToken != nil {
 		raw = pkt.lp.PitToken
 	}
-	var nack *NackError
-	switch {
-	case errors.As(err, &nack):
-		p.c.sendReply(raw, true, nack.Reason, pkt.lp.Fragment)
+	if err != nil {
+		// Only here: errors.As makes nack escape, one allocation per call.
+		var nack *NackError
+		if errors.As(err, &nack) {
+			p.c.sendReply(raw, true, nack.Reason, pkt.lp.Fragment)
+		} else {
+			p.c.log.Debug("handler failed", "name", pkt.Interest.Name, "err", err)
+		}
 		return
-	case err != nil:
-		p.c.log.Debug("handler failed", "name", pkt.Interest.Name, "err", err)
-		return
-	case d == nil:
+	}
+	if d == nil {
 		return
 	}
 	w := d.Wire()
