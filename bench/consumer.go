@@ -217,8 +217,11 @@ func (k *consumer) nextSeq(now time.Duration) (uint64, bool) {
 	k.next++
 	s := &k.slots[r&k.mask]
 	if s.state == slotPending { // outstanding for a whole table: lost
+		// Its window place comes back as a credit: the new Interest
+		// takes the credit the caller spends on it, not this place.
 		k.inflight--
 		k.stats.timeouts.Add(1)
+		k.credits.Add(1)
 	}
 	seq := r
 	if k.hitThresh > 0 && s.used {
