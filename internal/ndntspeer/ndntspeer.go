@@ -14,6 +14,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -183,4 +184,87 @@ func (l *lockedWriter) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(b)
+}
+
+// FaceStats are the counters peer.mjs keeps for its NDNts face, counted on
+// the wire: frames as the transport carries them, before NDNts reassembles
+// NDNLPv2 fragments and after it fragments. Consume and ping print them in
+// their JSON line ("face"); produce and pingserver write them to --stats-out
+// when they stop.
+type FaceStats struct {
+	RxFrames    int `json:"rxFrames"`
+	RxFragments int `json:"rxFragments"` // frames with FragCount > 1
+	RxIdle      int `json:"rxIdle"`      // LpPackets without a fragment
+	RxData      int `json:"rxData"`      // whole or first-fragment Data
+	// RxDataToken6 counts the received Data that carried a 6-byte PIT token
+	// (NDNts' token size): the forwarder echoed the token of the Interest.
+	RxDataToken6 int `json:"rxDataToken6"`
+	RxNack       int `json:"rxNack"`
+	RxErrors     int `json:"rxErrors"` // LpPackets NDNts could not decode
+
+	TxFrames         int `json:"txFrames"`
+	TxFragments      int `json:"txFragments"`
+	TxIdle           int `json:"txIdle"`
+	TxInterest       int `json:"txInterest"`
+	TxInterestToken6 int `json:"txInterestToken6"`
+	TxData           int `json:"txData"`
+	TxDataToken      int `json:"txDataToken"`
+	// FaceDown counts the times NDNts saw its face go down.
+	FaceDown int `json:"faceDown"`
+}
+
+// ConsumeResult is the JSON line of `peer.mjs consume`.
+type ConsumeResult struct {
+	Name   string    `json:"name"`
+	Bytes  int64     `json:"bytes"`
+	Sha256 string    `json:"sha256"`
+	Ms     float64   `json:"ms"`
+	Face   FaceStats `json:"face"`
+}
+
+// PingResult is the JSON line of `peer.mjs ping`.
+type PingResult struct {
+	Sent     int       `json:"sent"`
+	Received int       `json:"received"`
+	Lost     int       `json:"lost"`
+	RTTms    []float64 `json:"rtt_ms"`
+	Face     FaceStats `json:"face"`
+}
+
+// RawResult is the JSON line of `peer.mjs raw`.
+type RawResult struct {
+	IdleSent int `json:"idleSent"`
+	Replies  []struct {
+		Kind        string `json:"kind"` // data, nack or timeout
+		Name        string `json:"name"`
+		TokenSent   string `json:"tokenSent"`
+		TokenBack   string `json:"tokenBack"`
+		TokenEchoed bool   `json:"tokenEchoed"`
+		NackReason  int    `json:"nackReason"`
+	} `json:"replies"`
+	// Closed says whether the forwarder closed the connection.
+	Closed bool `json:"closed"`
+}
+
+// Decode parses the last non-empty line of a peer's stdout as JSON into v.
+func Decode(stdout string, v any) error {
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	last := lines[len(lines)-1]
+	if err := json.Unmarshal([]byte(last), v); err != nil {
+		return fmt.Errorf("ndntspeer: peer output %q: %w", stdout, err)
+	}
+	return nil
+}
+
+// ReadStats reads the file a peer wrote with --stats-out.
+func ReadStats(file string) (FaceStats, error) {
+	var s FaceStats
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, fmt.Errorf("ndntspeer: stats %s: %w", file, err)
+	}
+	return s, nil
 }
