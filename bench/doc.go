@@ -20,11 +20,19 @@
 // would make the generator the bottleneck.
 //
 // Targets: "internal" starts `ndnflow fw` as a child process (Config.Spawn),
-// "relay" starts the zero-processing relay as a child process (or in-process
-// for the memory transport), and any FaceUri (unix:///run/nfd/nfd.sock,
-// udp://127.0.0.1:6363, tcp://127.0.0.1:6363) measures an NFD-compatible
-// forwarder that is already running; producers register their prefixes with
-// rib/register (NFD management, signed Interest v0.3, DigestSha256).
+// "inproc" runs package forwarder inside this process (routes added with
+// AddNextHop), "relay" starts the zero-processing relay as a child process
+// (or in-process for the memory transport), and any FaceUri
+// (unix:///run/nfd/nfd.sock, udp://127.0.0.1:6363, tcp://127.0.0.1:6363)
+// measures an NFD-compatible forwarder that is already running; producers
+// register their prefixes with rib/register (NFD management, signed Interest
+// v0.3, DigestSha256).
+//
+// The fetch scenario uses app/segmented (Publish/Fetch with congestion
+// control) by default, or the generator's fixed window (Config.Fetcher).
+//
+// docs/benchmarks.md documents the knobs, the JSON schema and measured
+// results.
 //
 // A target that dies or stops answering ends the run with an error wrapping
 // ErrTargetDied or ErrStalled; nothing waits forever.
