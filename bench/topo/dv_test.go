@@ -32,6 +32,10 @@ type dvLab struct {
 	names  []string
 	dvs    map[string]*topo.Proc
 	start  time.Time
+	// routers is how long after start every router had a route to every
+	// other; announced is when the prefixes were announced.
+	routers   time.Duration
+	announced time.Time
 }
 
 // newDVLab skips t without NDNFLOW_DV_BIN and builds spec with ndn-dv on
@@ -108,10 +112,30 @@ fw: {threads: 1}
 			}
 		}
 	})
+	// Announce prefixes once every router reaches every other router (dv
+	// installed /topo/32=DV/32=PFS/<router> everywhere): a prefix
+	// announced earlier waits for ndn-dv's periodic prefix sync (30 s),
+	// whatever the forwarder.
+	for _, name := range l.names {
+		for _, other := range l.names {
+			if other != name {
+				if err := waitRoute(ctx, l.n.Node(name), "/topo/32=DV/32=PFS/topo/"+other); err != nil {
+					t.Fatalf("ndn-dv at %s never installed a route to router %s: %v", name, other, err)
+				}
+			}
+		}
+	}
+	l.routers = time.Since(l.start)
+	l.announced = time.Now()
 	for _, name := range l.names {
 		nd := l.n.Node(name)
 		prefix := "/topo/" + name + "/app"
 		if l.onNdnd {
+			// ndnd readvertises a route once, when it is registered:
+			// the daemon must have registered /localhost/nlsr by then.
+			if err := waitRoute(ctx, nd, "/localhost/nlsr"); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
 			ps, err := nd.StartProcess([]string{"NDN_CLIENT_TRANSPORT=" + nd.URI()}, dvBin, "pingserver", "--expose", prefix)
 			if err != nil {
 				t.Fatal(err)
@@ -162,7 +186,7 @@ type dvPair struct{ from, to string }
 
 // converge pings every ordered pair of nodes, once a second, until all
 // answer or about limit has passed; it returns when each pair first
-// answered, measured from since.
+// answered, measured from since (the prefix announcements).
 func (l *dvLab) converge(ctx context.Context, since time.Time, limit time.Duration) map[dvPair]time.Duration {
 	pending := map[dvPair]bool{}
 	for _, a := range l.names {
@@ -189,7 +213,7 @@ func (l *dvLab) converge(ctx context.Context, since time.Time, limit time.Durati
 }
 
 func (l *dvLab) report(scenario string, done map[dvPair]time.Duration) {
-	kv := []any{"forwarder", l.forwarder()}
+	kv := []any{"forwarder", l.forwarder(), "routers_reachable_s", fmt.Sprintf("%.1f", l.routers.Seconds())}
 	for _, a := range l.names {
 		for _, b := range l.names {
 			if d, ok := done[dvPair{a, b}]; ok {
@@ -244,7 +268,7 @@ func TestRoutingDaemonDV(t *testing.T) {
 	l := newDVLab(t, spec)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	done := l.converge(ctx, l.start, 90*time.Second)
+	done := l.converge(ctx, l.announced, 90*time.Second)
 	l.report("dv", done)
 	l.logFIBs(ctx)
 	if len(done) < 6 {
@@ -269,7 +293,7 @@ func TestRoutingDaemonDVReroute(t *testing.T) {
 	l := newDVLab(t, spec)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	if done := l.converge(ctx, l.start, 90*time.Second); len(done) < 6 {
+	if done := l.converge(ctx, l.announced, 90*time.Second); len(done) < 6 {
 		l.report("dv-triangle", done)
 		t.Fatalf("ndn-dv did not converge on the triangle: %d of 6 pairs unreachable", 6-len(done))
 	}
@@ -296,6 +320,23 @@ func TestRoutingDaemonDVReroute(t *testing.T) {
 	if back13 == 0 || back31 == 0 {
 		t.Errorf("n1 and n3 did not reach each other through n2 after the cut (n1→n3 %v, n3→n1 %v)", back13, back31)
 	}
+}
+
+// waitRoute polls nd's FIB (for up to 20 s) until it has prefix (in the
+// URI form Name.String gives).
+func waitRoute(ctx context.Context, nd *topo.NodeHandle, prefix string) error {
+	for range 100 {
+		fib, err := nd.Fib(ctx)
+		if err == nil {
+			for _, e := range fib {
+				if e.Name.String() == prefix {
+					return nil
+				}
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("no FIB entry %s after 20 s: %w", prefix, topo.ErrTimeout)
 }
 
 func faceURI(fs []nfd.FaceStatus, id uint64) string {
