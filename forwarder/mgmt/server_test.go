@@ -168,6 +168,12 @@ func TestStrategyChoice(t *testing.T) {
 	}{
 		{"/localhost/nfd/strategy/best-route", 200, "/localhost/nfd/strategy/best-route/v=5"},
 		{"/localhost/nfd/strategy/multicast/v=5", 200, "/localhost/nfd/strategy/multicast/v=5"},
+		{"/localhost/nfd/strategy/best-route/v=5/retx-suppression-initial~20/retx-suppression-max~500", 200,
+			"/localhost/nfd/strategy/best-route/v=5/retx-suppression-initial~20/retx-suppression-max~500"},
+		{"/localhost/nfd/strategy/multicast/retx-suppression-multiplier~1.5", 200,
+			"/localhost/nfd/strategy/multicast/v=5/retx-suppression-multiplier~1.5"},
+		{"/localhost/nfd/strategy/best-route/v=5/retx-suppression-initial~600/retx-suppression-max~500", 409, ""},
+		{"/localhost/nfd/strategy/multicast/v=5/retx-suppression-multiplier~0.5", 409, ""},
 		{"/localhost/nfd/strategy/asf/v=5/probing-interval~30000", 200, "/localhost/nfd/strategy/asf/v=5/probing-interval~30000"},
 		{"/localhost/nfd/strategy/asf/v=5/probing-interval~1", 409, ""},
 		{"/localhost/nfd/strategy/no-such-strategy", 404, ""},

@@ -10,12 +10,16 @@ import (
 // eligible next hop, or is Nacked NO_ROUTE; an unsuppressed retransmission
 // goes to the lowest-cost unused eligible next hop, else to the eligible
 // next hop with the earliest out-record. Nacks are handled by ProcessNack.
-type BestRoute struct{}
+// Retx is its retransmission suppression (parameters
+// retx-suppression-initial, -max, -multiplier); the zero value is usable.
+type BestRoute struct {
+	Retx Suppression
+}
 
 // AfterReceiveInterest implements Strategy.
-func (BestRoute) AfterReceiveInterest(h Host, e *pitcs.PitEntry, in uint64, _ ndn.Name, hops []fib.NextHop) {
+func (b BestRoute) AfterReceiveInterest(h Host, e *pitcs.PitEntry, in uint64, _ ndn.Name, hops []fib.NextHop) {
 	now := h.Now()
-	switch DecidePerEntry(e, now) {
+	switch b.Retx.PerEntry(e, now) {
 	case DecisionSuppress:
 		return
 	case DecisionNew:

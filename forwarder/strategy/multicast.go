@@ -9,17 +9,21 @@ import (
 // Multicast is multicast v5: every eligible next hop gets the Interest,
 // with retransmission suppression per upstream; pending Interests also go
 // to next hops added later. An Interest with nowhere to go is rejected
-// (no Nack, as NFD).
-type Multicast struct{}
+// (no Nack, as NFD). Retx is its per-upstream retransmission suppression
+// (parameters retx-suppression-initial, -max, -multiplier); the zero value
+// is usable.
+type Multicast struct {
+	Retx Suppression
+}
 
 // AfterReceiveInterest implements Strategy.
-func (Multicast) AfterReceiveInterest(h Host, e *pitcs.PitEntry, in uint64, _ ndn.Name, hops []fib.NextHop) {
+func (m Multicast) AfterReceiveInterest(h Host, e *pitcs.PitEntry, in uint64, _ ndn.Name, hops []fib.NextHop) {
 	now := h.Now()
 	for _, nh := range hops {
 		if !IsNextHopEligible(h, e, in, nh.Face, false) {
 			continue
 		}
-		d := DecidePerUpstream(e, nh.Face, now)
+		d := m.Retx.PerUpstream(e, nh.Face, now)
 		if d == DecisionSuppress {
 			continue
 		}
@@ -28,7 +32,7 @@ func (Multicast) AfterReceiveInterest(h Host, e *pitcs.PitEntry, in uint64, _ nd
 			prev = r.SuppressInterval
 		}
 		if h.SendInterest(e, nh.Face) && d == DecisionForward {
-			GrowUpstream(e, nh.Face, prev)
+			m.Retx.Grow(e, nh.Face, prev)
 		}
 	}
 	if !e.HasPendingOut(now) {
@@ -44,12 +48,12 @@ func (Multicast) AfterReceiveNack(Host, *pitcs.PitEntry, uint64, ndn.NackReason,
 func (Multicast) BeforeSatisfyInterest(Host, *pitcs.PitEntry, uint64) {}
 
 // AfterNewNextHop implements Strategy: forward the pending Interest there.
-func (Multicast) AfterNewNextHop(h Host, e *pitcs.PitEntry, hop fib.NextHop, _ ndn.Name) {
+func (m Multicast) AfterNewNextHop(h Host, e *pitcs.PitEntry, hop fib.NextHop, _ ndn.Name) {
 	in := lastIn(e)
 	if len(e.In) == 0 || !IsNextHopEligible(h, e, in, hop.Face, false) {
 		return
 	}
-	if DecidePerUpstream(e, hop.Face, h.Now()) == DecisionNew {
+	if m.Retx.PerUpstream(e, hop.Face, h.Now()) == DecisionNew {
 		h.SendInterest(e, hop.Face)
 	}
 }

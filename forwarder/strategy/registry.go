@@ -28,10 +28,22 @@ func registry() map[string]registration {
 		}
 	}
 	return map[string]registration{
-		"best-route": {5, noParams(BestRoute{})},
-		"multicast":  {5, noParams(Multicast{})},
-		"random":     {1, noParams(Random{})},
-		"asf":        {5, newASFFromParams},
+		"best-route": {5, func(p []ndn.Component) (Strategy, error) {
+			retx, err := ParseSuppression(p)
+			if err != nil {
+				return nil, err
+			}
+			return BestRoute{Retx: retx}, nil
+		}},
+		"multicast": {5, func(p []ndn.Component) (Strategy, error) {
+			retx, err := ParseSuppression(p)
+			if err != nil {
+				return nil, err
+			}
+			return Multicast{Retx: retx}, nil
+		}},
+		"random": {1, noParams(Random{})},
+		"asf":    {5, newASFFromParams},
 	}
 }
 

@@ -24,6 +24,17 @@ func TestResolveNames(t *testing.T) {
 		{"/ndn/strategy/best-route", "", strategy.ErrUnknown},
 		{"asf/v=5/probing-interval~10", "", strategy.ErrParams},
 		{"best-route/v=5/x~1", "", strategy.ErrParams},
+		{"best-route/v=5/retx-suppression-initial~20/retx-suppression-max~500",
+			"/localhost/nfd/strategy/best-route/v=5/retx-suppression-initial~20/retx-suppression-max~500", nil},
+		{"multicast/retx-suppression-multiplier~1.5", "/localhost/nfd/strategy/multicast/v=5/retx-suppression-multiplier~1.5", nil},
+		{"best-route/retx-suppression-initial~0", "", strategy.ErrParams},
+		{"best-route/retx-suppression-initial~300", "", strategy.ErrParams}, // above the default max 250
+		{"best-route/retx-suppression-initial~20/retx-suppression-max~10", "", strategy.ErrParams},
+		{"best-route/retx-suppression-initial~1.5", "", strategy.ErrParams},
+		{"multicast/retx-suppression-multiplier~0.9", "", strategy.ErrParams},
+		{"multicast/retx-suppression-multiplier~abc", "", strategy.ErrParams},
+		{"multicast/retx-suppression-max", "", strategy.ErrParams},
+		{"random/retx-suppression-initial~20", "", strategy.ErrParams},
 	}
 	for _, tc := range tests {
 		n, err := strategy.ParseName(tc.in)

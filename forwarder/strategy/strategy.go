@@ -11,7 +11,8 @@
 // Strategies are registered by NFD's names, /localhost/nfd/strategy/<name>/v=<n>,
 // and created with [New] from a name with or without version and with
 // optional parameters after the version (ASF: probing-interval~30000,
-// max-timeouts~3).
+// max-timeouts~3; best-route and multicast: retx-suppression-initial~10,
+// retx-suppression-max~250, retx-suppression-multiplier~2).
 package strategy
 
 import (
