@@ -11,8 +11,11 @@ type InRecord struct {
 	Nonce       uint32
 	LastRenewed int64
 	Expiry      int64
-	token       [32]byte
-	tokenLen    uint8
+	// NonDiscovery records that the downstream's Interest carried the
+	// NDNLPv2 NonDiscovery field (self-learning, ndn-protocols.md §3.2).
+	NonDiscovery bool
+	token        [32]byte
+	tokenLen     uint8
 }
 
 // PitToken returns the downstream's PIT token (nil if it sent none). The
@@ -32,6 +35,9 @@ type OutRecord struct {
 	// SuppressInterval is the per-upstream retransmission-suppression
 	// interval (ns) of strategies that suppress per upstream (multicast).
 	SuppressInterval int64
+	// NonDiscovery records that the Interest was sent with the NDNLPv2
+	// NonDiscovery field.
+	NonDiscovery bool
 }
 
 // PitEntry is a pending Interest. Fields other than the records are the
@@ -56,6 +62,10 @@ type PitEntry struct {
 	StrategyState [2]uint64
 	// StrategyID is the forwarder's id of the strategy that handles the entry.
 	StrategyID int32
+	// NonDiscovery is whether the forwarder marks the Interests it sends
+	// for the entry NonDiscovery (self-learning): the forwarder sets it from
+	// the latest incoming Interest, a strategy may change it before sending.
+	NonDiscovery bool
 
 	timer    wheel.Timer
 	slot     uint32
@@ -276,6 +286,7 @@ func (t *Table) RemovePit(e *PitEntry) {
 	e.In, e.Out = e.In[:0], e.Out[:0]
 	e.Expiry, e.Satisfied, e.DataFreshness = 0, false, 0
 	e.SuppressInterval, e.LastForwarded, e.StrategyState, e.StrategyID, e.CongestionMark = 0, 0, [2]uint64{}, 0, 0
+	e.NonDiscovery = false
 	if cap(e.interest) > 1024 {
 		e.interest = nil
 	}
