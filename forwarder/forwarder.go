@@ -75,6 +75,8 @@ type Forwarder struct {
 
 	csNoAdmit, csNoServe atomic.Bool
 
+	announcer atomic.Pointer[Announcer]
+
 	verify    *lpm.Table[DataValidator] // nil: no verification
 	verifyQ   chan verifyJob
 	verifyCtr verifyCounters
@@ -382,6 +384,34 @@ func (fw *Forwarder) onShardsWait(fn func(*shard)) error {
 	case <-fw.done:
 		return ErrClosed
 	}
+}
+
+// Announcer is the RIB side of the self-learning strategy (see
+// strategy.SelfLearning and strategy.Host). Its methods are called on the
+// forwarding goroutines: they must be safe for concurrent use, must not
+// block and must not call back into the forwarder synchronously (queue the
+// RIB work instead).
+type Announcer interface {
+	// Announcement returns the wire of a signed Prefix Announcement Data
+	// for the longest RIB prefix of name, or nil. The caller does not
+	// modify it.
+	Announcement(name ndn.Name) []byte
+	// LearnRoute installs the route of the Prefix Announcement pa (Data
+	// wire; copy it) toward face for at most maxLifetime.
+	LearnRoute(pa []byte, face uint64, maxLifetime time.Duration)
+	// RenewRoute makes the learned route toward face of the longest
+	// prefix of name expire after maxLifetime (0: remove it).
+	RenewRoute(name ndn.Name, face uint64, maxLifetime time.Duration)
+}
+
+// SetAnnouncer attaches the RIB side of self-learning (nil detaches it);
+// the management server does this for the RIB it manages.
+func (fw *Forwarder) SetAnnouncer(a Announcer) {
+	if a == nil {
+		fw.announcer.Store(nil)
+		return
+	}
+	fw.announcer.Store(&a)
 }
 
 // --- strategy choice ---

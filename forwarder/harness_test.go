@@ -25,12 +25,17 @@ type sent struct {
 	mark     uint64
 	interest ndn.Interest
 	data     ndn.Data
+	// nonDiscovery and pa are the NonDiscovery and PrefixAnnouncement
+	// fields (self-learning).
+	nonDiscovery bool
+	pa           []byte
 }
 
 func (f *fakeFace) ID() uint64               { return f.id }
 func (f *fakeFace) Info() face.TransportInfo { return f.info }
 func (f *fakeFace) Send(p *ndn.LpPacket) bool {
-	s := sent{wire: bytes.Clone(p.Fragment), token: bytes.Clone(p.PitToken), mark: p.CongestionMark}
+	s := sent{wire: bytes.Clone(p.Fragment), token: bytes.Clone(p.PitToken), mark: p.CongestionMark,
+		nonDiscovery: p.NonDiscovery, pa: bytes.Clone(p.PrefixAnn)}
 	switch {
 	case p.IsNack:
 		s.kind, s.reason = face.KindNack, p.NackReason

@@ -213,6 +213,35 @@ func (s *shard) Face(id uint64) (strategy.FaceInfo, bool) {
 	return fe.info, true
 }
 
+// EachFace implements strategy.Host.
+func (s *shard) EachFace(fn func(id uint64, info strategy.FaceInfo)) {
+	for id, fe := range s.faces.m {
+		fn(id, fe.info)
+	}
+}
+
+// Announcement implements strategy.Host.
+func (s *shard) Announcement(name ndn.Name) []byte {
+	if a := s.fw.announcer.Load(); a != nil {
+		return (*a).Announcement(name)
+	}
+	return nil
+}
+
+// LearnRoute implements strategy.Host.
+func (s *shard) LearnRoute(pa []byte, face uint64, maxLifetime int64) {
+	if a := s.fw.announcer.Load(); a != nil {
+		(*a).LearnRoute(pa, face, time.Duration(maxLifetime))
+	}
+}
+
+// RenewRoute implements strategy.Host.
+func (s *shard) RenewRoute(name ndn.Name, face uint64, maxLifetime int64) {
+	if a := s.fw.announcer.Load(); a != nil {
+		(*a).RenewRoute(name, face, time.Duration(maxLifetime))
+	}
+}
+
 func (s *shard) faceEntry(id uint64) *faceEntry { return s.faces.m[id] }
 
 func isLocalhost(n ndn.Name) bool {
@@ -320,7 +349,7 @@ func (s *shard) onInterestLoop(p *inPacket, in *faceEntry) {
 // onContentStoreHit sends cached Data to the Interest's face with its PIT
 // token (the default afterContentStoreHit) and satisfies e, if any.
 func (s *shard) onContentStoreHit(p *inPacket, e *pitcs.PitEntry, c *pitcs.CsEntry) {
-	s.sendData(p.face, c.Wire(), p.lp.PitToken, 0, ContentStoreFaceID)
+	s.sendData(p.face, c.Wire(), p.lp.PitToken, nil, 0, ContentStoreFaceID)
 	if e != nil {
 		e.Satisfied = true
 		e.DataFreshness = c.FreshUntil() - s.now
@@ -332,7 +361,8 @@ func (s *shard) onContentStoreHit(p *inPacket, e *pitcs.PitEntry, c *pitcs.CsEnt
 func (s *shard) onContentStoreMiss(p *inPacket, e *pitcs.PitEntry) {
 	i := p.interest
 	life := int64(i.EffectiveLifetime())
-	e.InsertInRecord(p.face, i.Nonce, p.lp.PitToken, s.now, life)
+	e.InsertInRecord(p.face, i.Nonce, p.lp.PitToken, s.now, life).NonDiscovery = p.lp.NonDiscovery
+	e.NonDiscovery = p.lp.NonDiscovery
 	hop := -1
 	if i.HasHopLimit {
 		hop = int(i.HopLimit)
@@ -420,7 +450,7 @@ func (s *shard) SendInterest(e *pitcs.PitEntry, out uint64) bool {
 		s.ctr.dropHopLimit.Add(1)
 		return false
 	}
-	e.InsertOutRecord(out, e.InterestNonce(), s.now, e.InterestLifetime())
+	e.InsertOutRecord(out, e.InterestNonce(), s.now, e.InterestLifetime()).NonDiscovery = e.NonDiscovery
 	slot, gen := e.Slot()
 	s.tok[0] = byte(s.id)
 	binary.BigEndian.PutUint32(s.tok[1:5], slot)
@@ -430,6 +460,7 @@ func (s *shard) SendInterest(e *pitcs.PitEntry, out uint64) bool {
 	s.lp.Fragment = e.Interest()
 	s.lp.PitToken = s.tok[:]
 	s.lp.CongestionMark = e.CongestionMark
+	s.lp.NonDiscovery = e.NonDiscovery
 	// IncomingFaceId: the face delivers it only with local fields on.
 	s.lp.IncomingFaceID, s.lp.HasIncomingFaceID = latestIn(e), true
 	if !fe.f.Send(&s.lp) {
@@ -505,8 +536,9 @@ func (s *shard) expire(e *pitcs.PitEntry) {
 	s.pit.RemovePit(e)
 }
 
-// sendData is the outgoing Data pipeline.
-func (s *shard) sendData(to uint64, wire, token []byte, mark, from uint64) {
+// sendData is the outgoing Data pipeline; pa is the PrefixAnnouncement
+// field to send with it (nil: none).
+func (s *shard) sendData(to uint64, wire, token, pa []byte, mark, from uint64) {
 	fe := s.faceEntry(to)
 	if fe == nil {
 		s.ctr.dropNoFace.Add(1)
@@ -515,6 +547,7 @@ func (s *shard) sendData(to uint64, wire, token []byte, mark, from uint64) {
 	s.lp.Reset()
 	s.lp.Fragment = wire
 	s.lp.PitToken = token
+	s.lp.PrefixAnn = pa
 	s.lp.CongestionMark = mark
 	s.lp.IncomingFaceID, s.lp.HasIncomingFaceID = from, true
 	if fe.f.Send(&s.lp) {
@@ -567,11 +600,20 @@ func (s *shard) onIncomingData(p *inPacket) bool {
 		c = s.pit.InsertCs(d, s.hashes[len(s.hashes)-1], s.now, false)
 	}
 	s.down = s.down[:0]
+	var pa []byte
 	for _, e := range s.matches {
 		if c != nil && e.CanBePrefix {
 			s.pit.AddIndirect(e, c)
 		}
-		s.strategyByID(e.StrategyID).BeforeSatisfyInterest(s, e, p.face)
+		st := s.strategyByID(e.StrategyID)
+		a := p.lp.PrefixAnn
+		if o, ok := st.(strategy.DataObserver); ok {
+			a = o.AfterReceiveData(s, e, p.face, d.Name, a)
+		}
+		if pa == nil {
+			pa = a
+		}
+		st.BeforeSatisfyInterest(s, e, p.face)
 		for k := range e.In {
 			r := &e.In[k]
 			if r.Expiry <= s.now || (r.Face == p.face && in.info.LinkType != face.LinkAdHoc) {
@@ -586,7 +628,7 @@ func (s *shard) onIncomingData(p *inPacket) bool {
 	}
 	for k := range s.down {
 		ds := &s.down[k]
-		s.sendData(ds.face, d.Wire(), ds.token[:ds.n], p.lp.CongestionMark, p.face)
+		s.sendData(ds.face, d.Wire(), ds.token[:ds.n], pa, p.lp.CongestionMark, p.face)
 	}
 	if p.fbDepth > 0 && s.handOn(p) {
 		return false

@@ -42,8 +42,9 @@ func registry() map[string]registration {
 			}
 			return Multicast{Retx: retx}, nil
 		}},
-		"random": {1, noParams(Random{})},
-		"asf":    {5, newASFFromParams},
+		"random":        {1, noParams(Random{})},
+		"self-learning": {1, noParams(SelfLearning{})},
+		"asf":           {5, newASFFromParams},
 	}
 }
 
@@ -80,7 +81,7 @@ func newASFFromParams(params []ndn.Component) (Strategy, error) {
 // Names returns the versioned names of the built-in strategies, sorted.
 func Names() []ndn.Name {
 	var out []ndn.Name
-	for _, s := range []string{"asf", "best-route", "multicast", "random"} {
+	for _, s := range []string{"asf", "best-route", "multicast", "random", "self-learning"} {
 		r := registry()[s]
 		out = append(out, ndn.MustParseName(prefixURI+"/"+s).Append(ndn.VersionComponent(r.version)))
 	}

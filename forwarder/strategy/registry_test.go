@@ -17,6 +17,8 @@ func TestResolveNames(t *testing.T) {
 		{"/localhost/nfd/strategy/best-route", "/localhost/nfd/strategy/best-route/v=5", nil},
 		{"/localhost/nfd/strategy/multicast/v=5", "/localhost/nfd/strategy/multicast/v=5", nil},
 		{"random", "/localhost/nfd/strategy/random/v=1", nil},
+		{"self-learning", "/localhost/nfd/strategy/self-learning/v=1", nil},
+		{"self-learning/v=1/x~1", "", strategy.ErrParams},
 		{"asf/v=5/max-timeouts~2", "/localhost/nfd/strategy/asf/v=5/max-timeouts~2", nil},
 		{"asf/probing-interval~30000", "/localhost/nfd/strategy/asf/v=5/probing-interval~30000", nil},
 		{"best-route/v=4", "", strategy.ErrUnknown},
@@ -55,7 +57,7 @@ func TestResolveNames(t *testing.T) {
 			t.Errorf("%s: %s %v, want %s", tc.in, canon, err, tc.want)
 		}
 	}
-	if len(strategy.Names()) != 4 {
+	if len(strategy.Names()) != 5 {
 		t.Errorf("Names() = %v", strategy.Names())
 	}
 }

@@ -45,6 +45,37 @@ type Host interface {
 	RejectPendingInterest(e *pitcs.PitEntry)
 	// Rand returns a pseudo-random number.
 	Rand() uint64
+	// EachFace calls fn for every face, in no particular order.
+	EachFace(fn func(id uint64, info FaceInfo))
+
+	// The RIB side of self-learning; without a RIB attached to the
+	// forwarder Announcement returns nil and the others do nothing.
+
+	// Announcement returns the wire of a signed Prefix Announcement Data
+	// (ndn-protocols.md §1.9) for the longest RIB prefix of name, or nil.
+	// The slice must not be modified.
+	Announcement(name ndn.Name) []byte
+	// LearnRoute asks the RIB to install the route of the Prefix
+	// Announcement pa (a Data wire) toward face, origin prefixann, for at
+	// most maxLifetime ns. It does not block: the route appears later.
+	LearnRoute(pa []byte, face uint64, maxLifetime int64)
+	// RenewRoute asks the RIB to make the learned route toward face of
+	// the longest prefix of name expire maxLifetime ns from now (bounded
+	// by its announcement); 0 removes it. It does not block.
+	RenewRoute(name ndn.Name, face uint64, maxLifetime int64)
+}
+
+// DataObserver is implemented by strategies that see the NDNLPv2 fields of
+// Data (self-learning).
+type DataObserver interface {
+	// AfterReceiveData is called for each PIT entry that Data from face in
+	// satisfies, before BeforeSatisfyInterest. pa is the Data's
+	// PrefixAnnouncement field (nil if none; it aliases the received
+	// packet). It returns the PrefixAnnouncement to send with the Data to
+	// the entry's downstreams, nil for none. Without a DataObserver the
+	// forwarder passes pa on unchanged, as NFD keeps the field with the
+	// Data.
+	AfterReceiveData(h Host, e *pitcs.PitEntry, in uint64, data ndn.Name, pa []byte) []byte
 }
 
 // Strategy decides where Interests go. Methods are called on the shard
