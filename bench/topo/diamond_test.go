@@ -19,7 +19,7 @@ func TestDiamondASFFailover(t *testing.T) {
 	opts := setup(t)
 	const prefix = "/topo/diamond"
 	fast := topo.Shape{Delay: 2 * time.Millisecond}
-	slow := topo.Shape{Delay: 20 * time.Millisecond, Rate: "20mbit"}
+	slow := topo.Shape{Delay: 20 * time.Millisecond, Rate: "5mbit"}
 	spec := topo.Spec{
 		Nodes: []topo.Node{
 			{Name: "c", Strategies: map[string]string{prefix: "asf"}},
@@ -44,14 +44,14 @@ func TestDiamondASFFailover(t *testing.T) {
 	defer cancel()
 	c, p := n.Node("c"), n.Node("p")
 
-	const size = 8 << 20
+	const size = 6 << 20
 	file, want := randomFile(t, size, 3)
 	name, _ := publish(t, p, prefix, file)
 	hostA, hostB := c.PeerHost("a"), c.PeerHost("b")
 
-	// The fetch goroutine signals a third of the object; this goroutine
+	// The fetch goroutine signals half of the object; this goroutine
 	// then reads c's per-path counters and cuts c-a.
-	third := make(chan time.Time, 1)
+	half := make(chan time.Time, 1)
 	type cutResult struct {
 		viaA, viaB nfd.FaceStatus
 		at         time.Time
@@ -61,7 +61,7 @@ func TestDiamondASFFailover(t *testing.T) {
 	go func() {
 		var r cutResult
 		select {
-		case <-third:
+		case <-half:
 		case <-ctx.Done():
 			r.err = ctx.Err()
 			cutDone <- r
@@ -78,9 +78,9 @@ func TestDiamondASFFailover(t *testing.T) {
 	}()
 	signalled := false
 	res, w, err := fetchInProcess(ctx, c, name, func(got int64) {
-		if !signalled && got >= size/3 {
+		if !signalled && got >= size/2 {
 			signalled = true
-			third <- time.Now()
+			half <- time.Now()
 		}
 	})
 	if err != nil {
