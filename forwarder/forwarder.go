@@ -207,7 +207,17 @@ func (fw *Forwarder) AddFace(t face.Transport, cfg face.Config) *face.Face {
 	fw.mgmt.Unlock()
 	d := newDispatcher(fw, id)
 	cfg.ID = id
-	cfg.Handler = d.handle
+	// The face starts receiving in face.New, before attach puts it in the
+	// face table; its first packets wait for attach, or a shard that has
+	// not seen the face yet would drop them (DropNoFace).
+	var ready atomic.Bool
+	attached := make(chan struct{})
+	cfg.Handler = func(batch []*face.RxPacket) {
+		if !ready.Load() {
+			<-attached
+		}
+		d.handle(batch)
+	}
 	cfg.Pool = fw.cfg.Pool
 	if cfg.Logger == nil {
 		cfg.Logger = fw.log
@@ -217,6 +227,8 @@ func (fw *Forwarder) AddFace(t face.Transport, cfg face.Config) *face.Face {
 	}
 	f := face.New(t, cfg)
 	fw.attach(f, f)
+	ready.Store(true)
+	close(attached)
 	f.Subscribe(func(_ *face.Face, _, s face.State) {
 		if s == face.StateClosed {
 			fw.detach(id)
