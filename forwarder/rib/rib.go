@@ -60,6 +60,12 @@ type Route struct {
 	Flags uint64
 	// Expires is when the route is removed; zero means never.
 	Expires time.Time
+	// Announcement is the wire of the Prefix Announcement Data the route
+	// came from (rib/announce, self-learning), nil for other routes;
+	// AnnExpires is when that announcement expires (the latest Expires a
+	// renewal may give the route). The RIB does not modify Announcement.
+	Announcement []byte
+	AnnExpires   time.Time
 }
 
 // Entry is a RIB entry for listing: a prefix and its routes, sorted by
@@ -114,6 +120,102 @@ type RIB struct {
 	installed map[string]map[uint64]uint64
 	timer     *time.Timer
 	closed    bool
+
+	// anns mirrors, for lock-free Announcement lookups, every entry:
+	// Name TLV-VALUE (string) → *AnnInfo. It is written with mu held.
+	anns sync.Map
+}
+
+// AnnInfo is what self-learning needs of a RIB entry to answer a discovery
+// Interest with a Prefix Announcement.
+type AnnInfo struct {
+	Name ndn.Name
+	// Announcement is the wire of the announcement of the route of the
+	// entry that expires last among those that have one; nil if none has.
+	Announcement []byte
+	// Expires is the latest expiry of the entry's routes; zero when one
+	// never expires.
+	Expires time.Time
+}
+
+// publish refreshes the lock-free mirror of the entry of name. r.mu is held.
+func (r *RIB) publish(name ndn.Name) {
+	k := string(name.Value())
+	e := r.entries[k]
+	if e == nil {
+		r.anns.Delete(k)
+		return
+	}
+	info := &AnnInfo{Name: e.name}
+	var annExp time.Time
+	never := false
+	for _, rt := range e.routes {
+		if rt.Expires.IsZero() {
+			never = true
+		} else if rt.Expires.After(info.Expires) {
+			info.Expires = rt.Expires
+		}
+		if rt.Announcement != nil && (info.Announcement == nil || rt.Expires.IsZero() || rt.Expires.After(annExp)) {
+			info.Announcement, annExp = rt.Announcement, rt.Expires
+		}
+	}
+	if never {
+		info.Expires = time.Time{}
+	}
+	r.anns.Store(k, info)
+}
+
+// Announcement returns the entry of the longest prefix of name (name
+// itself included) for self-learning. It takes no lock, so it may be
+// called while the RIB updates the FIB; it reflects the RIB as of the last
+// completed change.
+func (r *RIB) Announcement(name ndn.Name) (AnnInfo, bool) {
+	for l := name.Len(); l >= 0; l-- {
+		if v, ok := r.anns.Load(string(name.Prefix(l).Value())); ok {
+			return *v.(*AnnInfo), true
+		}
+	}
+	return AnnInfo{}, false
+}
+
+// Renew finds the longest prefix of name whose entry has a route of
+// faceID and origin that carries an announcement and makes it expire
+// maxLifetime from now, or when its announcement expires if that is
+// earlier; maxLifetime <= 0 removes the route. It reports whether there
+// was such a route (NFD's slRenew).
+func (r *RIB) Renew(name ndn.Name, faceID uint64, origin uint16, maxLifetime time.Duration) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rk := routeKey{faceID, origin}
+	for l := name.Len(); l >= 0; l-- {
+		e := r.entries[string(name.Prefix(l).Value())]
+		if e == nil {
+			continue
+		}
+		rt, ok := e.routes[rk]
+		if !ok || rt.Announcement == nil {
+			continue
+		}
+		if maxLifetime <= 0 {
+			delete(e.routes, rk)
+		} else {
+			rt.Expires = r.opts.Now().Add(maxLifetime)
+			if !rt.AnnExpires.IsZero() && rt.AnnExpires.Before(rt.Expires) {
+				rt.Expires = rt.AnnExpires
+			}
+			e.routes[rk] = rt
+		}
+		prefix := e.name
+		r.noteExpiry(e)
+		if len(e.routes) == 0 {
+			r.dropEntry(e)
+		}
+		_ = r.update(prefix)
+		r.publish(prefix)
+		r.schedule()
+		return true
+	}
+	return false
 }
 
 // addEntry creates the entry of name. r.mu is held.
@@ -188,6 +290,7 @@ func (r *RIB) Register(prefix ndn.Name, rt Route) error {
 	e.routes[routeKey{rt.FaceID, rt.Origin}] = rt
 	r.noteExpiry(e)
 	err := r.update(prefix)
+	r.publish(prefix)
 	r.schedule()
 	return err
 }
@@ -212,6 +315,7 @@ func (r *RIB) Unregister(prefix ndn.Name, faceID uint64, origin uint16) bool {
 		r.dropEntry(e)
 	}
 	_ = r.update(prefix)
+	r.publish(prefix)
 	r.schedule()
 	return true
 }
@@ -256,6 +360,7 @@ func (r *RIB) removeFaceLocked(faceID uint64) int {
 	}
 	for _, p := range touched {
 		_ = r.update(p)
+		r.publish(p)
 	}
 	return n
 }
@@ -458,6 +563,7 @@ func (r *RIB) Expire() {
 	}
 	for _, p := range touched {
 		_ = r.update(p)
+		r.publish(p)
 	}
 	r.schedule()
 }
