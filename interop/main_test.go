@@ -218,19 +218,9 @@ func startForwarder(t *testing.T, extra ...string) *forwarder {
 }
 
 // ctl runs `ndnflow ctl --json args...` against the forwarder's Unix socket.
-//
-// A command that gets no answer is tried once more: a request sent right
-// after another client's face closed is sometimes lost (seen with rib/list
-// right after an NDNts producer exits; docs/interop.md, known issues). The
-// loss is logged, so it stays visible.
 func (f *forwarder) ctl(t *testing.T, args ...string) string {
 	t.Helper()
-	full := append([]string{"ctl", "--json", "--timeout", "3s", "--uplink", f.Uplinks["unix"]}, args...)
-	out, _, err := runNdnflow(t, "", 15*time.Second, full...)
-	if err != nil && strings.Contains(err.Error(), "no response from the forwarder") {
-		t.Logf("retrying after a lost management request: %v", err)
-		out, _, err = runNdnflow(t, "", 15*time.Second, full...)
-	}
+	out, _, err := runNdnflow(t, "", 15*time.Second, append([]string{"ctl", "--json", "--uplink", f.Uplinks["unix"]}, args...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
