@@ -1,6 +1,7 @@
 package mgmt
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -94,7 +95,7 @@ func (s *Server) ribAnnounce(r *request) {
 	if !r.interest.HasAppParams {
 		return
 	}
-	_, pa, err := nfd.DecodeAnnounceParams(r.interest.AppParams)
+	paData, pa, err := nfd.DecodeAnnounceParams(r.interest.AppParams)
 	if err != nil {
 		return
 	}
@@ -111,7 +112,8 @@ func (s *Server) ribAnnounce(r *request) {
 	resp := pa.AnnounceRoute(faceID, now)
 	s.respond(r, nfd.StatusOK, textOK, &resp)
 	rt := rib.Route{FaceID: faceID, Origin: uint16(nfd.OriginPrefixAnn), Cost: nfd.PrefixAnnCost,
-		Flags: nfd.PrefixAnnFlags, Expires: pa.ExpiresAt(now)}
+		Flags: nfd.PrefixAnnFlags, Expires: pa.ExpiresAt(now),
+		Announcement: bytes.Clone(paData.Wire()), AnnExpires: pa.ExpiresAt(now)}
 	if err := s.rib.Register(pa.Announced, rt); err == nil {
 		s.watch(faceID)
 	}

@@ -112,6 +112,8 @@ type Server struct {
 	log   *slog.Logger
 	start time.Time
 
+	sl *selfLearning
+
 	fwFace  *face.Face // forwarder side, FaceId 1
 	appFace *face.Face // our side
 
@@ -148,6 +150,7 @@ func New(opts Options) (*Server, error) {
 		done: make(chan struct{}), watched: map[uint64]func(){},
 	}
 	s.rib = rib.New(rib.Options{FIB: s.fw, Now: opts.Now, Logger: opts.Logger})
+	s.sl = newSelfLearning(s)
 	s.w.init()
 	a, b := face.NewMemPair(face.MemPairConfig{URIA: "internal://", URIB: "internal://"})
 	ff, err := s.fw.AddFaceWithID(FaceID, a, face.Config{LocalFields: true, Persistency: face.PersistencyPermanent, QueueLen: 4096})
@@ -169,6 +172,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.wg.Add(1)
 	go func() { defer s.wg.Done(); s.RoutineWorker() }()
+	s.fw.SetAnnouncer(s.sl)
 	return s, nil
 }
 
@@ -184,6 +188,7 @@ func (s *Server) Close() error {
 		return nil
 	default:
 	}
+	s.fw.SetAnnouncer(nil)
 	close(s.done)
 	s.wg.Wait()
 	s.rib.Close()
@@ -242,6 +247,8 @@ func (s *Server) RoutineWorker() {
 			}
 		case ev := <-s.events:
 			s.onFaceEvent(ev)
+		case j := <-s.sl.jobs:
+			s.sl.do(j)
 		case <-tick.C:
 			s.pollFaces()
 			s.w.expire(s.opts.Now())
