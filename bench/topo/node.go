@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -34,7 +35,24 @@ type NodeHandle struct {
 	fw    *Proc
 }
 
-type lanIf struct{ lan, ifname string }
+type lanIf struct {
+	lan, ifname string
+	mesh        bool
+	index       int // of the LAN in Spec.LANs
+}
+
+// LANAddr returns the node's address on the LAN named lan.
+func (nd *NodeHandle) LANAddr(lan string) string {
+	for k, l := range nd.net.spec.LANs {
+		if l.Name != lan {
+			continue
+		}
+		if i := slices.Index(l.Nodes, nd.Name); i >= 0 {
+			return fmt.Sprintf("10.202.%d.%d", k, i+1)
+		}
+	}
+	return ""
+}
 
 // URI returns the app URI of the node's forwarder, unix://Sock.
 func (nd *NodeHandle) URI() string { return "unix://" + nd.Sock }
@@ -166,6 +184,18 @@ func (nd *NodeHandle) writeConfig() error {
 	}
 	lanIdx := map[string]int{}
 	for _, li := range nd.lanIf {
+		if li.mesh {
+			for _, peer := range n.spec.LANs[li.index].Nodes {
+				if peer == nd.Name {
+					continue
+				}
+				c.Faces = append(c.Faces, struct {
+					URI         string `yaml:"uri"`
+					Persistency string `yaml:"persistency,omitempty"`
+				}{"udp4://" + n.nodes[peer].LANAddr(li.lan) + ":6363", ""})
+			}
+			continue
+		}
 		lanIdx[li.lan] = len(extra.Ether)
 		extra.Ether = append(extra.Ether, etherFace{Ifname: li.ifname})
 	}

@@ -59,12 +59,15 @@ type Link struct {
 	Permanent bool
 }
 
-// LAN is a bridge that several nodes join, each with one veth to it and an
-// Ethernet multicast face (01:00:5E:00:17:AA) on it; it needs the node
-// runner (see Main).
+// LAN is a bridge that several nodes join, each with one veth to it
+// (address 10.202.<lan index>.<position in Nodes + 1>/24). By default each
+// node has an Ethernet multicast face (01:00:5E:00:17:AA) on it, which
+// needs the node runner (see Main); with UDPMesh each node instead has a
+// static UDP face to every other node of the LAN.
 type LAN struct {
-	Name  string
-	Nodes []string
+	Name    string
+	Nodes   []string
+	UDPMesh bool
 }
 
 // Route is a static route in Node's configuration: Prefix through its link
@@ -115,7 +118,9 @@ func (s *Spec) Check() error {
 		}
 	}
 	lans := map[string]map[string]bool{}
+	mesh := map[string]bool{}
 	for _, l := range s.LANs {
+		mesh[l.Name] = l.UDPMesh
 		m := map[string]bool{}
 		for _, n := range l.Nodes {
 			if !names[n] {
@@ -130,6 +135,9 @@ func (s *Spec) Check() error {
 			return fmt.Errorf("topo: route at %s: %w", r.Node, ErrUnknownNode)
 		}
 		if m, ok := lans[r.Via]; ok && m[r.Node] {
+			if mesh[r.Via] {
+				return fmt.Errorf("topo: route %s at %s via LAN %s: a UDP-mesh LAN has no single face to route through", r.Prefix, r.Node, r.Via)
+			}
 			continue
 		}
 		k, ok := s.link(r.Node, r.Via)
@@ -195,5 +203,10 @@ func (s *Spec) NeedsRunner() bool {
 			return true
 		}
 	}
-	return len(s.LANs) > 0
+	for _, l := range s.LANs {
+		if !l.UDPMesh {
+			return true
+		}
+	}
+	return false
 }

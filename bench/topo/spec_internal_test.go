@@ -25,6 +25,8 @@ func TestSpecCheck(t *testing.T) {
 			Routes: []Route{{Node: "a", Prefix: "/p", Via: "c"}}}, false},
 		{"route via lan", Spec{Nodes: two, LANs: []LAN{{Name: "0", Nodes: []string{"a", "b"}}},
 			Routes: []Route{{Node: "a", Prefix: "/p", Via: "0"}}}, true},
+		{"route via udp-mesh lan", Spec{Nodes: two, LANs: []LAN{{Name: "0", Nodes: []string{"a", "b"}, UDPMesh: true}},
+			Routes: []Route{{Node: "a", Prefix: "/p", Via: "0"}}}, false},
 		{"tcp route from B", Spec{Nodes: two, Links: []Link{{A: "a", B: "b", Kind: TCP}},
 			Routes: []Route{{Node: "b", Prefix: "/p", Via: "a"}}}, false},
 		{"tcp cycle", Spec{Nodes: two, Links: []Link{{A: "a", B: "b", Kind: TCP}, {A: "b", B: "a", Kind: TCP}}}, false},
