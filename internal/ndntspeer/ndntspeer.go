@@ -1,10 +1,13 @@
 // Package ndntspeer runs NDNts (the TypeScript NDN library, from npm) as an
-// independent producer, consumer and ping peer for ndnflow's interop tests.
+// independent producer, consumer, ping and raw-socket peer for ndnflow's
+// interop tests.
 //
 // The NDNts side lives in interop/ndnts (package.json, a committed
 // package-lock.json and peer.mjs). [Setup] installs it with `npm ci` when
 // node_modules is missing or stale; [Start] and [Run] run peer.mjs
 // subcommands and stop every process they start by its PID when the test ends.
+// [Decode] parses the JSON line a peer prints ([ConsumeResult], [PingResult],
+// [RawResult]) and [ReadStats] the face counters it writes with --stats-out.
 // Peers bind only loopback addresses or Unix socket paths.
 package ndntspeer
 
@@ -38,19 +41,24 @@ func Dir() string {
 }
 
 // Setup makes sure NDNts is installed and returns the interop/ndnts directory.
-// It skips the test when node or npm is absent (CI installs both), and fails
-// it when the install fails.
+// It skips the test when node is absent, or when NDNts needs installing and
+// npm is absent (CI has both); it fails the test when the install fails.
 func Setup(t testing.TB) string {
 	t.Helper()
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Skip("ndntspeer: node is not installed; run `make test` to install test dependencies")
 	}
 	dir := Dir()
-	if err := install(dir); err != nil {
+	if err := install(dir); errors.Is(err, errNoNpm) {
+		t.Skip("ndntspeer: NDNts is not installed and npm is missing; run `make test` to install test dependencies")
+	} else if err != nil {
 		t.Fatalf("ndntspeer: %v", err)
 	}
 	return dir
 }
+
+// errNoNpm means NDNts needs installing and npm is not on PATH.
+var errNoNpm = errors.New("npm is not installed")
 
 // install runs `npm ci` when the installed tree does not match
 // package-lock.json. A file lock serializes test processes of different
@@ -75,7 +83,7 @@ func install(dir string) error {
 		return nil
 	}
 	if _, err := exec.LookPath("npm"); err != nil {
-		return fmt.Errorf("npm is not installed: %w", err)
+		return errNoNpm
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
