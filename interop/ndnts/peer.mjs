@@ -64,6 +64,8 @@ function log(...args) {
 // stats counts what crosses the NDNts face at the transport level (frames
 // before NDNts' LpService reassembles them or after it fragments them), so a
 // test can see fragmentation, PIT tokens and IDLE packets on the wire.
+// rxErrors counts frames NDNts could not decode; faceDown the times its face
+// went down.
 const stats = {
   rxFrames: 0, rxFragments: 0, rxIdle: 0, rxData: 0, rxDataToken6: 0, rxNack: 0, rxErrors: 0,
   txFrames: 0, txFragments: 0, txIdle: 0, txInterest: 0, txInterestToken6: 0, txData: 0, txDataToken: 0,
@@ -85,7 +87,9 @@ function tally(dir, frame) {
     try {
       lpp = new Decoder(frame).decode(LpPacket);
     } catch {
-      stats.rxErrors += dir === "rx" ? 1 : 0;
+      if (dir === "rx") {
+        stats.rxErrors++;
+      }
       return;
     }
     if (lpp.fragCount > 1) {
@@ -188,6 +192,7 @@ async function openFace(fw) {
   }
   const l3face = new L3Face(tap(transport), { advertiseFrom: false }, lp);
   l3face.addEventListener("down", () => stats.faceDown++);
+  l3face.addEventListener("rxerror", () => stats.rxErrors++);
   return fw.addFace(l3face);
 }
 
