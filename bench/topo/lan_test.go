@@ -57,8 +57,9 @@ func TestSelfLearningLAN(t *testing.T) {
 	defer cancel()
 	h1, h2, h3 := n.Node("h1"), n.Node("h2"), n.Node("h3")
 
-	// The producer runs in this process, over h3's Unix socket, because
-	// `ndnflow put` registers with rib/register and has no announcement.
+	// The producer runs in this process, over h3's Unix socket, to
+	// announce its prefix with its own Prefix Announcement (rib/announce),
+	// which `ndnflow put` does not offer.
 	const size = 1 << 20
 	file, want := randomFile(t, size, 4)
 	content, err := os.ReadFile(file)
