@@ -600,6 +600,10 @@ func TestRibAnnounce(t *testing.T) {
 	if len(ents) != 1 || ents[0].Routes[0].Origin != 129 || ents[0].Routes[0].Cost != 2048 || !ents[0].Routes[0].HasExpirationPeriod {
 		t.Fatalf("rib = %+v", ents)
 	}
+	// The route keeps the announcement itself, for self-learning.
+	if info, ok := e.srv.RIB().Announcement(name("/announced/x")); !ok || !bytes.Equal(info.Announcement, paWire) {
+		t.Fatalf("RIB announcement of /announced = %+v %v, want the announced Data", info, ok)
+	}
 	// Garbage instead of a prefix announcement: no response, as NFD.
 	i = &ndn.Interest{Name: nfd.CommandName(name("/localhost/nfd"), nfd.RibAnnounce, nil), AppParams: []byte{1, 2, 3}, HasAppParams: true, Lifetime: noAnswer}
 	wire, _ = security.SignInterest(i, security.DigestSha256{}, security.InterestSignOptions{})
