@@ -93,6 +93,44 @@ func TestSelfLearningPing(t *testing.T) {
 	if before.NInInterests == 0 {
 		t.Error("h2 never heard the discovery Interest: was it broadcast?")
 	}
+
+	// The producer goes away: h3 Nacks the NonDiscovery Interest NO_ROUTE,
+	// h1 passes the Nack to ping and forgets the route.
+	srv.Stop()
+	if err := slNoEntry(ctx, h3, prefix+"/ping"); err != nil {
+		t.Fatalf("h3: %v", err)
+	}
+	out, _ = h1.RunApp(ctx, "ping", prefix, "-c", "1", "-t", "2s")
+	if !strings.Contains(out, "1 nacked") {
+		t.Errorf("ping after the producer left: want a Nack\n%s", out)
+	}
+	if err := slNoEntry(ctx, h1, prefix+"/ping"); err != nil {
+		t.Errorf("h1 kept the learned route after the Nack: %v", err)
+	}
+}
+
+// slNoEntry polls nd's FIB (every 100 ms, at most 10 s) until name has no
+// entry.
+func slNoEntry(ctx context.Context, nd *topo.NodeHandle, name string) error {
+	for range 100 {
+		fib, err := nd.Fib(ctx)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, e := range fib {
+			found = found || e.Name.String() == name
+		}
+		if !found {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("%s still in the FIB after 10 s", name)
 }
 
 // slNextHops polls nd's FIB (every 100 ms, at most 10 s) until name has a
