@@ -41,7 +41,10 @@ type Auth struct {
 type Options struct {
 	// Forwarder is the forwarder to manage. Required.
 	Forwarder *forwarder.Forwarder
-	// Signer signs responses and dataset segments; default DigestSha256.
+	// Signer signs responses and dataset segments, and the Prefix
+	// Announcements self-learning makes for registered prefixes (on the
+	// forwarding goroutines, so it must be safe for concurrent use);
+	// default DigestSha256.
 	Signer ndn.Signer
 	// Auth is the authorization policy; the zero value is NFD's default.
 	Auth Auth
