@@ -17,7 +17,16 @@ APT_PACKAGES=(
 )
 NPM_DIRS=(
 	app/video/testdata/player # hls.js served offline to the headless browser
+	interop/ndnts             # NDNts peers for the end-to-end interop tests (internal/ndntspeer)
+	ndn/testdata/ndnts        # NDNts decoder cross-checking the packet codec
+	ndn/mgmt/testdata/ndnts   # NDNts @ndn/nfdmgmt cross-checking the management codec
+	security/testdata/ndnts   # NDNts signing/verification interop
 )
+
+# The NDNts interop tests need Node.js; machines of this kind ship it, but a
+# bare Debian one gets Debian's.
+command -v node >/dev/null || APT_PACKAGES+=(nodejs)
+command -v npm >/dev/null || APT_PACKAGES+=(npm)
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
