@@ -36,6 +36,12 @@ type TCPDialConfig struct {
 	// the connection fails, instead of failing Read; the face then goes Down
 	// and Up again (LinkStateNotifier).
 	Permanent bool
+	// Background, with Permanent, makes a failed first connection attempt
+	// no error: DialTCP returns the transport down (its face starts Down)
+	// and it keeps connecting with the same backoff, as for a router that
+	// starts before its neighbour. Only an address that does not resolve
+	// fails. Ignored without Permanent.
+	Background bool
 	// MinBackoff is the first reconnect delay; default 100 ms.
 	MinBackoff time.Duration
 	// MaxBackoff caps the reconnect delay; default 30 s.
@@ -60,7 +66,8 @@ func (c *TCPDialConfig) applyDefaults() {
 }
 
 // DialTCP connects to a TCP address such as "127.0.0.1:6363". The first
-// connection attempt must succeed even for a permanent transport.
+// connection attempt must succeed, unless cfg.Permanent and cfg.Background
+// are both set.
 func DialTCP(ctx context.Context, addr string, cfg TCPDialConfig) (Transport, error) {
 	return dialTCP(ctx, "tcp", addr, cfg)
 }
@@ -69,7 +76,25 @@ func dialTCP(ctx context.Context, network, addr string, cfg TCPDialConfig) (Tran
 	cfg.applyDefaults()
 	st, err := dialTCPOnce(ctx, network, addr, cfg.LocalPrefixes)
 	if err != nil {
-		return nil, err
+		if !cfg.Permanent || !cfg.Background {
+			return nil, err
+		}
+		ra, rerr := resolveTCP(ctx, network, addr)
+		if rerr != nil {
+			return nil, rerr
+		}
+		// Down until the Read goroutine connects; the local address is
+		// not known yet.
+		unspec := netip.IPv6Unspecified()
+		if ra.Addr().Is4() {
+			unspec = netip.IPv4Unspecified()
+		}
+		info := TransportInfo{
+			LocalURI:  tcpURI(netip.AddrPortFrom(unspec, 0)),
+			RemoteURI: tcpURI(ra),
+			Scope:     tcpScope(cfg.LocalPrefixes, ra.Addr(), ra.Addr()),
+		}
+		return &reconnectingTransport{network: network, addr: addr, cfg: cfg, info: info, done: make(chan struct{})}, nil
 	}
 	if !cfg.Permanent {
 		return st, nil
@@ -77,6 +102,33 @@ func dialTCP(ctx context.Context, network, addr string, cfg TCPDialConfig) (Tran
 	t := &reconnectingTransport{network: network, addr: addr, cfg: cfg, info: st.info, done: make(chan struct{})}
 	t.cur.Store(st)
 	return t, nil
+}
+
+// resolveTCP resolves addr ("host:port") to one address of network.
+func resolveTCP(ctx context.Context, network, addr string) (netip.AddrPort, error) {
+	if ap, err := netip.ParseAddrPort(addr); err == nil {
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()), nil
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("face: %q: %w", addr, ErrURI)
+	}
+	pn, err := net.DefaultResolver.LookupPort(ctx, network, port)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("face: %q: %w", addr, errors.Join(ErrURI, err))
+	}
+	ipnet := "ip"
+	switch network {
+	case "tcp4":
+		ipnet = "ip4"
+	case "tcp6":
+		ipnet = "ip6"
+	}
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, ipnet, host)
+	if err != nil || len(ips) == 0 {
+		return netip.AddrPort{}, fmt.Errorf("face: resolve %q: %w", addr, errors.Join(ErrURI, err))
+	}
+	return netip.AddrPortFrom(ips[0].Unmap(), uint16(pn)), nil
 }
 
 func dialTCPOnce(ctx context.Context, network, addr string, prefixes []netip.Prefix) (*streamTransport, error) {
@@ -107,6 +159,7 @@ type reconnectingTransport struct {
 
 	cur     atomic.Pointer[streamTransport] // nil while down
 	notify  atomic.Pointer[func(up bool)]
+	stateMu sync.Mutex // orders link-state notifications
 	done    chan struct{}
 	closeMu sync.Mutex
 	closed  bool
@@ -120,9 +173,20 @@ var (
 func (t *reconnectingTransport) Info() TransportInfo { return t.info }
 func (t *reconnectingTransport) BatchSize() int      { return streamBatch }
 
-func (t *reconnectingTransport) NotifyLinkState(fn func(up bool)) { t.notify.Store(&fn) }
+// NotifyLinkState implements LinkStateNotifier; fn is called at once with
+// false when the transport is down (Background).
+func (t *reconnectingTransport) NotifyLinkState(fn func(up bool)) {
+	t.stateMu.Lock()
+	defer t.stateMu.Unlock()
+	t.notify.Store(&fn)
+	if t.cur.Load() == nil {
+		fn(false)
+	}
+}
 
 func (t *reconnectingTransport) setUp(up bool) {
+	t.stateMu.Lock()
+	defer t.stateMu.Unlock()
 	if fn := t.notify.Load(); fn != nil {
 		(*fn)(up)
 	}

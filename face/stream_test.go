@@ -416,3 +416,59 @@ func TestUDPListenerDial(t *testing.T) {
 		t.Fatalf("reply not received: %v", got)
 	}
 }
+
+// TestTCPPermanentBackground: a permanent transport dialed with Background
+// before its peer listens starts Down and comes Up once the peer listens.
+func TestTCPPermanentBackground(t *testing.T) {
+	ctx := context.Background()
+	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := probe.Addr().String()
+	probe.Close()
+
+	if _, err := face.DialTCP(ctx, addr, face.TCPDialConfig{Permanent: true}); err == nil {
+		t.Fatal("permanent dial without Background succeeded with nobody listening")
+	}
+	tr, err := face.DialTCP(ctx, addr, face.TCPDialConfig{Permanent: true, Background: true, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := tr.Info().RemoteURI, "tcp4://"+addr; got != want {
+		t.Errorf("RemoteURI %q, want %q", got, want)
+	}
+	f := face.New(tr, face.Config{Persistency: face.PersistencyPermanent})
+	defer func() { f.Close(); <-f.Done() }()
+	if f.State() != face.StateDown {
+		t.Fatalf("state %v before the peer listens, want down", f.State())
+	}
+	states := make(chan face.State, 16)
+	f.Subscribe(func(_ *face.Face, _, s face.State) { states <- s })
+
+	srv := newServer()
+	defer srv.close(t)
+	var l *face.StreamListener
+	for i := range 50 {
+		l, err = face.ListenTCP(ctx, addr, face.StreamListenerConfig{Accept: srv.accept})
+		if err == nil {
+			break
+		}
+		time.Sleep(time.Duration(i+1) * 10 * time.Millisecond)
+	}
+	if err != nil {
+		t.Skipf("cannot bind %s: %v", addr, err)
+	}
+	defer l.Close()
+	expectState(t, states, face.StateUp)
+	<-srv.acc
+	d := facetest.Data("/late", 1)
+	f.Send(&ndn.LpPacket{Fragment: d})
+	if got := srv.rx.Wait(1, 5*time.Second); len(got) != 1 || !bytes.Equal(got[0].Wire, d) {
+		t.Fatalf("peer got %v", got)
+	}
+
+	if _, err := face.DialTCP(ctx, "no-such-host.invalid:6363", face.TCPDialConfig{Permanent: true, Background: true}); !errors.Is(err, face.ErrURI) {
+		t.Errorf("unresolvable host: err %v, want ErrURI", err)
+	}
+}

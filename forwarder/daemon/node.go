@@ -35,8 +35,10 @@ func (n *Node) ListenerURIs() []string { return n.uris }
 
 // Start opens everything the configuration describes. On error it closes
 // what it opened and names the listener, face or route that failed.
-// Static faces that cannot be reached are logged and skipped, with their
-// routes.
+// A permanent static TCP face that cannot be reached is created Down and
+// keeps connecting; a persistent static face that cannot be reached (or any
+// face whose address or interface is bad) is logged and skipped with its
+// routes, as NFD fails faces/create.
 func Start(ctx context.Context, c *Config, log *slog.Logger) (*Node, error) {
 	if log == nil {
 		log = slog.Default()
@@ -119,7 +121,7 @@ func (n *Node) start(ctx context.Context, c *Config) error {
 	for _, fs := range c.Faces {
 		t, err := n.dial(ctx, fs)
 		if err != nil {
-			n.log.Warn("static face unreachable; skipping it and its routes", "uri", fs.URI, "err", err)
+			n.log.Warn("static face failed; skipping it and its routes", "uri", fs.URI, "persistency", fs.persistency(), "err", err)
 			continue
 		}
 		cfg := face.Config{}
@@ -128,7 +130,7 @@ func (n *Node) start(ctx context.Context, c *Config) error {
 		}
 		f := n.fw.AddFace(t, cfg)
 		faces[fs.URI] = f.ID()
-		n.log.Info("static face", "face", f.ID(), "uri", fs.URI)
+		n.log.Info("static face", "face", f.ID(), "uri", fs.URI, "persistency", fs.persistency(), "state", f.State())
 	}
 	for _, r := range c.Routes {
 		id, ok := faces[r.Face]
@@ -183,7 +185,15 @@ func (n *Node) dial(ctx context.Context, fs FaceSection) (face.Transport, error)
 			}
 		}
 	}
-	return face.Dial(ctx, fs.URI, face.DialConfig{TCP: face.TCPDialConfig{Permanent: fs.Persistency == "permanent"}})
+	perm := fs.Persistency == "permanent"
+	return face.Dial(ctx, fs.URI, face.DialConfig{TCP: face.TCPDialConfig{Permanent: perm, Background: perm}})
+}
+
+func (fs FaceSection) persistency() string {
+	if fs.Persistency == "" {
+		return "persistent"
+	}
+	return fs.Persistency
 }
 
 type faceKindT uint8

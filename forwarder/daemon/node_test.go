@@ -17,6 +17,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/ndnflow/ndnflow/face"
+	"github.com/ndnflow/ndnflow/face/facetest"
 	"github.com/ndnflow/ndnflow/ndn"
 )
 
@@ -249,4 +250,103 @@ func BenchmarkPingUnix(b *testing.B) {
 	slices.Sort(rtts)
 	b.ReportMetric(float64(rtts[len(rtts)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(rtts[len(rtts)*99/100].Microseconds()), "p99-µs")
+}
+
+// TestStaticFaceBeforeNeighbour: a router that boots before its neighbour
+// gets the permanent TCP link (face Down, route installed) once the
+// neighbour listens; a persistent face that cannot be reached is skipped
+// with its route, as NFD fails faces/create.
+func TestStaticFaceBeforeNeighbour(t *testing.T) {
+	freePort := func() string {
+		l, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		return l.Addr().String()
+	}
+	permAddr, persAddr := freePort(), freePort()
+	perm, pers := "tcp4://"+permAddr, "tcp4://"+persAddr
+	cfg, err := Parse([]byte(fmt.Sprintf(`listeners: {unix: [], udp: [], tcp: [], websocket: []}
+faces:
+  - uri: %s
+    persistency: permanent
+  - uri: %s
+routes:
+  - {prefix: /perm, face: %s, cost: 7}
+  - {prefix: /pers, face: %s}
+`, perm, pers, perm, pers)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+
+	var static *face.Face
+	for _, f := range n.Forwarder().Faces() {
+		switch f.Info().RemoteURI {
+		case perm:
+			static = f
+		case pers:
+			t.Errorf("persistent face to %s created although unreachable", pers)
+		}
+	}
+	if static == nil {
+		t.Fatalf("no permanent face to %s", perm)
+	}
+	if static.Persistency() != face.PersistencyPermanent || static.State() != face.StateDown {
+		t.Errorf("permanent face: persistency %v state %v, want permanent down", static.Persistency(), static.State())
+	}
+	if e, ok := n.Forwarder().FIB().Get(ndn.MustParseName("/perm")); !ok || len(e.NextHops) != 1 || e.NextHops[0].Face != static.ID() || e.NextHops[0].Cost != 7 {
+		t.Errorf("FIB /perm = %+v, %v", e, ok)
+	}
+	if _, ok := n.Forwarder().FIB().Get(ndn.MustParseName("/pers")); ok {
+		t.Error("route /pers installed without its face")
+	}
+
+	// The neighbour comes up: the face connects and carries packets.
+	var l net.Listener
+	for i := range 50 {
+		if l, err = net.Listen("tcp4", permAddr); err == nil {
+			break
+		}
+		time.Sleep(time.Duration(i+1) * 10 * time.Millisecond)
+	}
+	if err != nil {
+		t.Skipf("cannot bind %s: %v", permAddr, err)
+	}
+	defer l.Close()
+	l.(*net.TCPListener).SetDeadline(time.Now().Add(10 * time.Second))
+	c, err := l.Accept()
+	if err != nil {
+		t.Fatalf("the permanent face did not connect: %v", err)
+	}
+	defer c.Close()
+	for deadline := time.Now().Add(5 * time.Second); static.State() != face.StateUp && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if static.State() != face.StateUp {
+		t.Fatalf("state %v after the neighbour listens, want up", static.State())
+	}
+	app, fwEnd := face.NewMemPair(face.MemPairConfig{})
+	defer app.Close()
+	n.Forwarder().AddFace(fwEnd, face.Config{})
+	want := ndn.MustParseName("/perm/x")
+	if err := app.Write([][]byte{facetest.Interest(want.String(), 1, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 9000)
+	k, err := c.Read(buf)
+	if err != nil {
+		t.Fatalf("no Interest over the permanent face: %v", err)
+	}
+	var lp ndn.LpPacket
+	var got ndn.Interest
+	if err := lp.Decode(buf[:k]); err != nil || got.Decode(lp.Fragment) != nil || !want.IsPrefixOf(got.Name) {
+		t.Errorf("neighbour got %x, want an Interest for %v", buf[:k], want)
+	}
 }
