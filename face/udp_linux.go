@@ -64,7 +64,13 @@ func openUDP(local netip.AddrPort, remote netip.AddrPort, bufSize int) (*rawSock
 		unix.Close(fd)
 		return nil, fmt.Errorf("face: udp %s %v: %w", what, local, err)
 	}
-	unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+	if local.Port() != 0 {
+		// A channel's well-known port may be rebound while old sockets
+		// linger. An ephemeral bind must not share: with SO_REUSEADDR
+		// Linux may give two sockets one port, and with one peer then
+		// one 4-tuple, so that one of them receives nothing.
+		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+	}
 	if !v4 {
 		unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 1)
 	}
