@@ -221,13 +221,8 @@ func (s *session) mkTemp() error {
 	return nil
 }
 
-// dialer returns the dial function of one run. Its UDP sockets never share
-// a local port: face.DialUDP binds port 0 with SO_REUSEADDR, and Linux may
-// then hand two sockets the same ephemeral port, so that both have one
-// 4-tuple and one of them receives nothing; such a socket is dialed again.
+// dialer returns the dial function of one run.
 func dialer(ep endpoint) func(ctx context.Context) (face.Transport, uint64, error) {
-	var mu sync.Mutex
-	used := map[string]bool{}
 	return func(ctx context.Context) (face.Transport, uint64, error) {
 		var t face.Transport
 		var err error
@@ -237,21 +232,7 @@ func dialer(ep endpoint) func(ctx context.Context) (face.Transport, uint64, erro
 		case "tcp":
 			t, err = face.DialTCP(ctx, ep.addr, face.TCPDialConfig{})
 		case "udp":
-			mu.Lock()
-			var dup []face.Transport
-			for range 20 {
-				if t, err = face.DialUDP(ctx, ep.addr, face.UDPDialConfig{}); err != nil || !used[t.Info().LocalURI] {
-					break
-				}
-				dup = append(dup, t) // keep it open so the port is not offered again
-			}
-			for _, d := range dup {
-				d.Close()
-			}
-			if err == nil {
-				used[t.Info().LocalURI] = true
-			}
-			mu.Unlock()
+			t, err = face.DialUDP(ctx, ep.addr, face.UDPDialConfig{})
 		default:
 			err = fmt.Errorf("%w: cannot dial %v", ErrConfig, ep)
 		}
