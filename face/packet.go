@@ -13,6 +13,7 @@ const (
 	numKinds
 )
 
+// String returns "Interest", "Data" or "Nack".
 func (k Kind) String() string {
 	switch k {
 	case KindData:

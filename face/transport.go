@@ -52,6 +52,12 @@ type TransportInfo struct {
 }
 
 // Scope says whether the peer is on this host (NFD FaceScope).
+//
+// Scope, LinkType and Persistency mirror ndn/mgmt's FaceScope, LinkType and
+// FacePersistency, value for value, so that the management server converts
+// them with a plain conversion. face keeps types of its own because it may
+// not import ndn/mgmt (internal/depgraph): these drive a face's behaviour,
+// ndn/mgmt's encode the management protocol.
 type Scope uint8
 
 // Scope values, numbered as in NFD management.
@@ -60,6 +66,7 @@ const (
 	ScopeLocal    Scope = 1
 )
 
+// String returns "local" or "non-local", as nfdc prints FaceScope.
 func (s Scope) String() string {
 	if s == ScopeLocal {
 		return "local"
@@ -77,12 +84,14 @@ const (
 	LinkAdHoc        LinkType = 2
 )
 
+// String returns "point-to-point", "multi-access" or "adhoc", as nfdc
+// prints LinkType.
 func (l LinkType) String() string {
 	switch l {
 	case LinkMultiAccess:
 		return "multi-access"
 	case LinkAdHoc:
-		return "ad-hoc"
+		return "adhoc"
 	}
 	return "point-to-point"
 }
@@ -101,6 +110,8 @@ const (
 	PersistencyPermanent Persistency = 2
 )
 
+// String returns "persistent", "on-demand" or "permanent", as nfdc prints
+// FacePersistency.
 func (p Persistency) String() string {
 	switch p {
 	case PersistencyOnDemand:
@@ -122,6 +133,7 @@ const (
 	StateClosed
 )
 
+// String returns "up", "down" or "closed".
 func (s State) String() string {
 	switch s {
 	case StateDown:

@@ -215,3 +215,32 @@ func TestDialHostNames(t *testing.T) {
 	}
 	lt.Close()
 }
+
+// TestEnumNames checks the names faces report in status pages against
+// those nfdc prints for the same values.
+func TestEnumNames(t *testing.T) {
+	tests := []struct {
+		v    fmt.Stringer
+		want string
+	}{
+		{face.ScopeNonLocal, "non-local"},
+		{face.ScopeLocal, "local"},
+		{face.LinkPointToPoint, "point-to-point"},
+		{face.LinkMultiAccess, "multi-access"},
+		{face.LinkAdHoc, "adhoc"},
+		{face.PersistencyPersistent, "persistent"},
+		{face.PersistencyOnDemand, "on-demand"},
+		{face.PersistencyPermanent, "permanent"},
+		{face.StateUp, "up"},
+		{face.StateDown, "down"},
+		{face.StateClosed, "closed"},
+		{face.KindInterest, "Interest"},
+		{face.KindData, "Data"},
+		{face.KindNack, "Nack"},
+	}
+	for _, tt := range tests {
+		if got := tt.v.String(); got != tt.want {
+			t.Errorf("%T(%d).String() = %q, want %q", tt.v, tt.v, got, tt.want)
+		}
+	}
+}
