@@ -3,60 +3,24 @@ package ndn_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ndnflow/ndnflow/internal/ndntspeer"
 	"github.com/ndnflow/ndnflow/ndn"
 	tv "github.com/ndnflow/ndnflow/ndn/ndntestvector"
 )
 
 // The NDNts cross-check decodes ndnflow's encodings, and the §6 vectors, with
 // NDNts (@ndn/packet 0.0.20250307), an implementation that shares no code with
-// this one, and compares every field. testdata/ndnts holds the tiny Node
-// project; node_modules is installed with `npm ci` on first use.
-
-const ndntsDir = "testdata/ndnts"
-
-// ndntsReady returns the node binary, installing the npm packages if needed.
-// Without node or npm the test is skipped, except in CI (CI set), where they
-// are expected and their absence fails the test.
-func ndntsReady(t *testing.T) string {
-	t.Helper()
-	unavailable := func(format string, args ...any) {
-		t.Helper()
-		if os.Getenv("CI") != "" {
-			t.Fatalf(format, args...)
-		}
-		t.Skipf(format, args...)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		unavailable("NDNts cross-check needs Node.js: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(ndntsDir, "node_modules", "@ndn", "packet", "package.json")); err == nil {
-		return node
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		unavailable("NDNts cross-check needs npm to install %s/node_modules: %v", ndntsDir, err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	cmd.Dir = ndntsDir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		unavailable("npm ci in %s: %v\n%s", ndntsDir, err, out)
-	}
-	return node
-}
+// this one, and compares every field. The script is interop/ndnts/decode.mjs,
+// in the repository's one NDNts project, which internal/ndntspeer installs
+// with `npm ci` on first use. Without node or npm the test is skipped, except
+// in CI (CI set), where they are expected and their absence fails the test.
 
 type ndntsReq struct {
 	Kind string `json:"kind"`
@@ -101,7 +65,7 @@ type ndntsResult struct {
 }
 
 // runNDNts sends the requests to decode.mjs in one process.
-func runNDNts(t *testing.T, node string, reqs []ndntsReq) []ndntsResult {
+func runNDNts(t *testing.T, reqs []ndntsReq) []ndntsResult {
 	t.Helper()
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
@@ -110,16 +74,9 @@ func runNDNts(t *testing.T, node string, reqs []ndntsReq) []ndntsResult {
 			t.Fatal(err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "decode.mjs")
-	cmd.Dir = ndntsDir
-	cmd.Stdin = &in
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := ndntspeer.Node(t, time.Minute, in.Bytes(), "decode.mjs")
 	if err != nil {
-		t.Fatalf("node decode.mjs: %v\n%s", err, stderr.Bytes())
+		t.Fatal(err)
 	}
 	var res []ndntsResult
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -132,7 +89,7 @@ func runNDNts(t *testing.T, node string, reqs []ndntsReq) []ndntsResult {
 		res = append(res, r)
 	}
 	if len(res) != len(reqs) {
-		t.Fatalf("NDNts answered %d of %d requests; stderr:\n%s", len(res), len(reqs), stderr.Bytes())
+		t.Fatalf("NDNts answered %d of %d requests", len(res), len(reqs))
 	}
 	return res
 }
@@ -162,7 +119,7 @@ func ptrStr(p *string) string {
 }
 
 func TestNDNtsCrossCheck(t *testing.T) {
-	node := ndntsReady(t)
+	ndntspeer.Require(t)
 
 	// Interests: the vectors, and packets this package encodes.
 	var interests [][]byte
@@ -261,7 +218,7 @@ func TestNDNtsCrossCheck(t *testing.T) {
 	for _, mi := range matchInterests {
 		reqs = append(reqs, ndntsReq{Kind: "match", Hex: hex.EncodeToString(mi.Wire()), Data: hex.EncodeToString(mdWire)})
 	}
-	res := runNDNts(t, node, reqs)
+	res := runNDNts(t, reqs)
 
 	k := 0
 	for _, w := range interests {

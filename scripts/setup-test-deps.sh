@@ -17,10 +17,7 @@ APT_PACKAGES=(
 )
 NPM_DIRS=(
 	app/video/testdata/player # hls.js served offline to the headless browser
-	interop/ndnts             # NDNts peers for the end-to-end interop tests (internal/ndntspeer)
-	ndn/testdata/ndnts        # NDNts decoder cross-checking the packet codec
-	ndn/mgmt/testdata/ndnts   # NDNts @ndn/nfdmgmt cross-checking the management codec
-	security/testdata/ndnts   # NDNts signing/verification interop
+	interop/ndnts             # NDNts, for every NDNts test: interop peers, ndn, ndn/mgmt and security cross-checks (internal/ndntspeer)
 )
 
 # The NDNts interop tests need Node.js; machines of this kind ship it, but a

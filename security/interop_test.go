@@ -5,12 +5,10 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/ndnflow/ndnflow/internal/ndntspeer"
 	"github.com/ndnflow/ndnflow/ndn"
 	"github.com/ndnflow/ndnflow/security"
 	"github.com/ndnflow/ndnflow/security/cert"
@@ -18,53 +16,32 @@ import (
 	"github.com/ndnflow/ndnflow/security/trust"
 )
 
-const ndntsDir = "testdata/ndnts"
-
-// ndntsSetup installs the pinned NDNts packages with npm ci when
-// node_modules is missing; it skips the test only if node or npm is absent.
+// ndntsSetup installs the pinned NDNts packages (interop/ndnts, through
+// internal/ndntspeer) if needed; it skips the test only with -short or when
+// node or npm is missing.
 func ndntsSetup(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("NDNts interop runs Node.js; skipped with -short")
 	}
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("NDNts interop needs %s in PATH (Node.js 20 or newer): %v", tool, err)
-		}
-	}
-	if _, err := os.Stat(filepath.Join(ndntsDir, "node_modules", "@ndn", "keychain")); err == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	cmd.Dir = ndntsDir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci in %s: %v\n%s", ndntsDir, err, out)
-	}
+	ndntspeer.Setup(t)
 }
 
-// ndnts runs one interop.mjs command with req as JSON and decodes the reply.
+// ndnts runs one interop/ndnts/security.mjs command with req as JSON and
+// decodes the reply.
 func ndnts(t *testing.T, command string, req any) map[string]any {
 	t.Helper()
 	in, err := json.Marshal(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "interop.mjs", command)
-	cmd.Dir = ndntsDir
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := ndntspeer.Node(t, time.Minute, in, "security.mjs", command)
 	if err != nil {
-		t.Fatalf("node interop.mjs %s: %v\n%s", command, err, stderr.String())
+		t.Fatal(err)
 	}
 	var reply map[string]any
 	if err := json.Unmarshal(out, &reply); err != nil {
-		t.Fatalf("node interop.mjs %s: reply %q: %v", command, out, err)
+		t.Fatalf("node security.mjs %s: reply %q: %v", command, out, err)
 	}
 	return reply
 }

@@ -1,11 +1,14 @@
-// Package ndntspeer runs NDNts (the TypeScript NDN library, from npm) as an
-// independent producer, consumer, ping and raw-socket peer for ndnflow's
-// interop tests.
+// Package ndntspeer runs NDNts (the TypeScript NDN library, from npm) for
+// ndnflow's tests: as an independent producer, consumer, ping and raw-socket
+// peer (interop, forwarder/daemon), and as an independent codec that the
+// ndn, ndn/mgmt and security tests cross-check against.
 //
-// The NDNts side lives in interop/ndnts (package.json, a committed
-// package-lock.json and peer.mjs). [Setup] installs it with `npm ci` when
+// Every NDNts script lives in the one Node project interop/ndnts (package.json,
+// a committed package-lock.json, polyfill.mjs, peer.mjs, decode.mjs,
+// mgmt-crosscheck.mjs, security.mjs). [Setup] installs it with `npm ci` when
 // node_modules is missing or stale; [Start] and [Run] run peer.mjs
-// subcommands and stop every process they start by its PID when the test ends.
+// subcommands, [Node] runs any script with a request on stdin, and every
+// process they start is stopped by its PID when the test ends.
 // [Decode] parses the JSON line a peer prints ([ConsumeResult], [PingResult],
 // [RawResult]) and [ReadStats] the face counters it writes with --stats-out.
 // Peers bind only loopback addresses or Unix socket paths.
@@ -42,15 +45,30 @@ func Dir() string {
 
 // Setup makes sure NDNts is installed and returns the interop/ndnts directory.
 // It skips the test when node is absent, or when NDNts needs installing and
-// npm is absent (CI has both); it fails the test when the install fails.
+// npm is absent; it fails the test when the install fails.
 func Setup(t testing.TB) string {
 	t.Helper()
+	return setup(t, t.Skip)
+}
+
+// Require is [Setup] for tests that CI must not skip: when the environment
+// variable CI is set, a missing node or npm fails the test instead.
+func Require(t testing.TB) string {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		return setup(t, t.Fatal)
+	}
+	return setup(t, t.Skip)
+}
+
+func setup(t testing.TB, unavailable func(args ...any)) string {
+	t.Helper()
 	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("ndntspeer: node is not installed; run `make test` to install test dependencies")
+		unavailable("ndntspeer: node is not installed; run `make test` to install test dependencies")
 	}
 	dir := Dir()
 	if err := install(dir); errors.Is(err, errNoNpm) {
-		t.Skip("ndntspeer: NDNts is not installed and npm is missing; run `make test` to install test dependencies")
+		unavailable("ndntspeer: NDNts is not installed and npm is missing; run `make test` to install test dependencies")
 	} else if err != nil {
 		t.Fatalf("ndntspeer: %v", err)
 	}
@@ -169,18 +187,32 @@ func (p *Peer) Stop() {
 // its stdout; the error includes stderr.
 func Run(t testing.TB, timeout time.Duration, args ...string) (string, error) {
 	t.Helper()
+	out, err := Node(t, timeout, nil, "peer.mjs", args...)
+	return string(out), err
+}
+
+// Node runs `node script args...` in the interop/ndnts directory (after
+// [Setup]) with stdin as its standard input, waits at most timeout for it to
+// exit, and returns its stdout. The error includes stderr; on success a
+// non-empty stderr is logged with t.Log. The process is killed at the
+// timeout or when the test's context ends.
+func Node(t testing.TB, timeout time.Duration, stdin []byte, script string, args ...string) ([]byte, error) {
+	t.Helper()
 	dir := Setup(t)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", append([]string{"peer.mjs"}, args...)...)
+	cmd := exec.CommandContext(ctx, "node", append([]string{script}, args...)...)
 	cmd.Dir = dir
+	cmd.Stdin = bytes.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if err != nil {
-		return stdout.String(), fmt.Errorf("node peer.mjs %s: %w\n%s", strings.Join(args, " "), err, stderr.String())
+	if err := cmd.Run(); err != nil {
+		return stdout.Bytes(), fmt.Errorf("node %s %s: %w\n%s", script, strings.Join(args, " "), err, stderr.String())
 	}
-	return stdout.String(), nil
+	if stderr.Len() > 0 {
+		t.Logf("node %s %s stderr:\n%s", script, strings.Join(args, " "), stderr.String())
+	}
+	return stdout.Bytes(), nil
 }
 
 type lockedWriter struct {

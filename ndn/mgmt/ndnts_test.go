@@ -1,23 +1,19 @@
 package mgmt_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/hex"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
+	"github.com/ndnflow/ndnflow/internal/ndntspeer"
 	"github.com/ndnflow/ndnflow/ndn"
 	"github.com/ndnflow/ndnflow/ndn/mgmt"
 	"github.com/ndnflow/ndnflow/tlv"
 )
 
-// ndntsResult is the output of testdata/ndnts/crosscheck.mjs.
+// ndntsResult is the output of interop/ndnts/mgmt-crosscheck.mjs.
 type ndntsResult struct {
 	Decoded []struct {
 		OK    bool           `json:"ok"`
@@ -33,47 +29,22 @@ type ndntsCase struct {
 	want map[string]any // nil: NDNts must reject it
 }
 
-// runNDNts installs the pinned NDNts packages if needed and runs the
-// cross-check script on the cases.
+// runNDNts runs interop/ndnts/mgmt-crosscheck.mjs on the cases;
+// internal/ndntspeer installs the pinned NDNts packages if needed and skips
+// the test only when node or npm is missing.
 func runNDNts(t *testing.T, cases []ndntsCase) ndntsResult {
 	t.Helper()
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Skip("npm not found: skipping the NDNts @ndn/nfdmgmt cross-check")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("npm is installed but node is not: %v", err)
-	}
-	dir, err := filepath.Abs("testdata/ndnts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@ndn", "nfdmgmt")); err != nil {
-		cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in %s: %v\n%s", dir, err, out)
-		}
-	}
 	in, err := json.Marshal(cases)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(ctx, node, "crosscheck.mjs")
-	cmd.Dir = dir
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := ndntspeer.Node(t, time.Minute, in, "mgmt-crosscheck.mjs")
 	if err != nil {
-		t.Fatalf("node crosscheck.mjs: %v\n%s", err, stderr.String())
+		t.Fatal(err)
 	}
 	var res ndntsResult
 	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("crosscheck output: %v\n%s", err, out)
+		t.Fatalf("mgmt-crosscheck.mjs output: %v\n%s", err, out)
 	}
 	if len(res.Decoded) != len(cases) {
 		t.Fatalf("%d results for %d cases", len(res.Decoded), len(cases))
@@ -85,7 +56,9 @@ func hexOf(f tlv.Field) string { return hex.EncodeToString(tlv.Encode(f)) }
 
 // TestNDNtsCrossCheck decodes our encodings with NDNts @ndn/nfdmgmt
 // 0.0.20250307 and decodes NDNts's encodings with ours. Numbers are
-// compared, not enum names: NDNts's FacePersistency enum swaps 0 and 1.
+// compared, not enum names: NDNts's FacePersistency enum swaps 0 and 1
+// (OnDemand=0, Persistent=1). NDNts has no decoder for FibEntry or
+// FaceEventNotification, so those are not cross-checked.
 func TestNDNtsCrossCheck(t *testing.T) {
 	full := fullParams()
 	fs := sampleForwarderStatus()

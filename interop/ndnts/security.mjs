@@ -1,4 +1,4 @@
-// NDNts side of security/interop_test.go. Usage: node interop.mjs COMMAND,
+// security.mjs is the NDNts side of security/interop_test.go. Usage: node security.mjs COMMAND,
 // with a JSON request on stdin and a JSON reply on stdout; byte strings are hex.
 //
 //   sign      {alg, name}               -> {cert, data}   NDNts key signs a Data

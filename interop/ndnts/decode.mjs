@@ -1,5 +1,5 @@
 // decode.mjs decodes packets with NDNts, an implementation independent of
-// ndnflow, for the cross-check test in ndn/ndnts_test.go.
+// ndnflow, for TestNDNtsCrossCheck in ndn/ndnts_test.go (node decode.mjs).
 //
 // stdin: one JSON request per line:
 //   {"kind":"interest"|"data"|"name", "hex":"…"}

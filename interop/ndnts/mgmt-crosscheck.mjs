@@ -1,5 +1,6 @@
-// Decodes ndn/mgmt test vectors with NDNts @ndn/nfdmgmt, an independent
-// implementation, and encodes a few structures with it.
+// mgmt-crosscheck.mjs decodes ndn/mgmt test vectors with NDNts @ndn/nfdmgmt,
+// an independent implementation, and encodes a few structures with it, for
+// TestNDNtsCrossCheck in ndn/mgmt/ndnts_test.go (node mgmt-crosscheck.mjs).
 //
 // stdin: JSON array of {"kind": "...", "hex": "..."}.
 // stdout: JSON object {"decoded": [...], "encoded": {...}}; each decoded
