@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net"
-	"runtime"
 	"time"
 	"unsafe"
 
@@ -80,17 +79,19 @@ func NewEthernet(ifname string, cfg EthernetConfig) (Transport, error) {
 	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
 
 	t := &etherTransport{
-		sock:      &rawSocket{fd: fd},
-		multicast: multicast,
-		wb:        newMmsgBatch(udpBatch),
-		rb:        newMmsgBatch(udpBatch),
-		info: TransportInfo{
-			LocalURI:  "dev://" + ifname,
-			RemoteURI: "ether://[" + remote.String() + "]",
-			Scope:     ScopeNonLocal,
-			LinkType:  LinkPointToPoint,
-			MTU:       ifi.MTU,
+		destTransport: destTransport{
+			sock: &rawSocket{fd: fd},
+			wb:   newMmsgBatch(udpBatch),
+			rb:   newMmsgBatch(udpBatch),
+			info: TransportInfo{
+				LocalURI:  "dev://" + ifname,
+				RemoteURI: "ether://[" + remote.String() + "]",
+				Scope:     ScopeNonLocal,
+				LinkType:  LinkPointToPoint,
+				MTU:       ifi.MTU,
+			},
 		},
+		multicast: multicast,
 	}
 	if multicast {
 		t.info.LinkType = LinkMultiAccess
@@ -113,23 +114,15 @@ func htons(v uint16) uint16 {
 }
 
 type etherTransport struct {
-	sock      *rawSocket
-	info      TransportInfo
-	multicast bool
-	remote    [6]byte
-	dest      unix.RawSockaddrInet6 // holds a sockaddr_ll
-	destLen   uint32
-	wb, rb    *mmsgBatch
-	locked    bool
+	destTransport // dest holds a sockaddr_ll
+	multicast     bool
+	remote        [6]byte
 }
 
 var (
 	_ Transport      = (*etherTransport)(nil)
 	_ EndpointReader = (*etherTransport)(nil)
 )
-
-func (t *etherTransport) Info() TransportInfo { return t.info }
-func (t *etherTransport) BatchSize() int      { return udpBatch }
 
 func (t *etherTransport) Read(bufs [][]byte, sizes []int) (int, error) {
 	return t.ReadFrom(bufs, sizes, nil)
@@ -138,12 +131,8 @@ func (t *etherTransport) Read(bufs [][]byte, sizes []int) (int, error) {
 // ReadFrom reads frames and keeps those meant for this transport (see
 // NewEthernet), moving them to the front of bufs; from may be nil.
 func (t *etherTransport) ReadFrom(bufs [][]byte, sizes []int, from []Endpoint) (int, error) {
-	if !t.locked {
-		runtime.LockOSThread()
-		t.locked = true
-	}
 	for {
-		n, err := t.sock.recv(t.rb, bufs, sizes, true)
+		n, err := t.recv(bufs, sizes)
 		if err != nil {
 			return 0, err
 		}
@@ -180,13 +169,4 @@ func (t *etherTransport) ReadFrom(bufs [][]byte, sizes []int, from []Endpoint) (
 			return k, nil
 		}
 	}
-}
-
-func (t *etherTransport) Write(frames [][]byte) error {
-	return t.sock.send(t.wb, frames, &t.dest, t.destLen)
-}
-
-func (t *etherTransport) Close() error {
-	t.sock.close()
-	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"runtime"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -101,7 +100,7 @@ func NewUDPMulticast(cfg UDPMulticastConfig) (Transport, error) {
 		unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_HOPS, 1)
 		local = netip.AddrPortFrom(interfaceAddr(ifi, false), group.Port())
 	}
-	t := &mcastTransport{
+	t := &mcastTransport{destTransport{
 		sock: &rawSocket{fd: fd, v4: v4, local: local},
 		wb:   newMmsgBatch(udpBatch),
 		rb:   newMmsgBatch(udpBatch),
@@ -112,7 +111,7 @@ func NewUDPMulticast(cfg UDPMulticastConfig) (Transport, error) {
 			LinkType:  LinkMultiAccess,
 			MTU:       ifi.MTU - hdr,
 		},
-	}
+	}}
 	if !v4 {
 		t.info.RemoteURI = "udp6://[" + group.Addr().String() + "%" + cfg.Interface + "]:" + fmt.Sprint(group.Port())
 	}
@@ -148,12 +147,7 @@ func interfaceAddr(ifi *net.Interface, v4 bool) netip.Addr {
 }
 
 type mcastTransport struct {
-	sock    *rawSocket
-	info    TransportInfo
-	dest    unix.RawSockaddrInet6
-	destLen uint32
-	wb, rb  *mmsgBatch
-	locked  bool
+	destTransport
 }
 
 var (
@@ -161,21 +155,14 @@ var (
 	_ EndpointReader = (*mcastTransport)(nil)
 )
 
-func (t *mcastTransport) Info() TransportInfo { return t.info }
-func (t *mcastTransport) BatchSize() int      { return udpBatch }
-
 func (t *mcastTransport) Read(bufs [][]byte, sizes []int) (int, error) {
 	return t.ReadFrom(bufs, sizes, nil)
 }
 
 // ReadFrom is Read plus each datagram's sender; from may be nil.
 func (t *mcastTransport) ReadFrom(bufs [][]byte, sizes []int, from []Endpoint) (int, error) {
-	if !t.locked {
-		runtime.LockOSThread()
-		t.locked = true
-	}
 	for {
-		n, err := t.sock.recv(t.rb, bufs, sizes, true)
+		n, err := t.recv(bufs, sizes)
 		if err != nil {
 			return 0, err
 		}
@@ -190,13 +177,4 @@ func (t *mcastTransport) ReadFrom(bufs [][]byte, sizes []int, from []Endpoint) (
 		}
 		return n, nil
 	}
-}
-
-func (t *mcastTransport) Write(frames [][]byte) error {
-	return t.sock.send(t.wb, frames, &t.dest, t.destLen)
-}
-
-func (t *mcastTransport) Close() error {
-	t.sock.close()
-	return nil
 }
