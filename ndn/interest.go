@@ -45,7 +45,8 @@ type Interest struct {
 	trailer    []byte
 }
 
-// EffectiveLifetime returns the effective InterestLifetime.
+// EffectiveLifetime returns Lifetime, or DefaultInterestLifetime (4 s) when
+// Lifetime is 0, which is how an absent InterestLifetime element decodes.
 func (i *Interest) EffectiveLifetime() time.Duration {
 	if i.Lifetime == 0 {
 		return DefaultInterestLifetime * time.Millisecond

@@ -220,7 +220,8 @@ func (n Name) Clone() Name {
 	return Name{v: bytes.Clone(n.v)}
 }
 
-// Equal reports whether two names are the same.
+// Equal reports whether two names have the same components, compared
+// octet by octet (so typed and generic components never match).
 func (n Name) Equal(o Name) bool { return bytes.Equal(n.v, o.v) }
 
 // Compare orders names canonically, returning -1, 0 or +1.

@@ -93,7 +93,8 @@ func (d *Decoder) Element() Element { return d.cur }
 // Offset returns the number of bytes consumed so far.
 func (d *Decoder) Offset() int { return d.off }
 
-// Rest returns the bytes not yet consumed.
+// Rest returns the bytes not yet consumed, aliasing the decoded buffer.
+// After an error it starts at the element that failed.
 func (d *Decoder) Rest() []byte { return d.b[d.off:] }
 
 // Err returns the first decoding error, or nil.

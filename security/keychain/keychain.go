@@ -257,7 +257,9 @@ func (kc *Keychain) Cert(certName ndn.Name) (*cert.Certificate, error) {
 	return c, nil
 }
 
-// DefaultKey returns the default key name.
+// DefaultKey returns the default key's name. It returns an error matching
+// ErrNotFound when no default was set or its key has been deleted, and
+// ErrCorrupt when the default file does not hold a name.
 func (kc *Keychain) DefaultKey() (ndn.Name, error) {
 	b, err := os.ReadFile(filepath.Join(kc.dir, "default"))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -366,7 +368,8 @@ func (kc *Keychain) Signer(name ndn.Name) (*security.PrivateKey, error) {
 	return kc.Key(kn)
 }
 
-// DefaultSigner returns the default key.
+// DefaultSigner returns the default key's private key, with DefaultKey's
+// errors.
 func (kc *Keychain) DefaultSigner() (*security.PrivateKey, error) {
 	kn, err := kc.DefaultKey()
 	if err != nil {
