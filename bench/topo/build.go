@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"time"
 )
 
 // BuildNdnflow builds the ndnflow command of this module into dir and
@@ -24,25 +23,6 @@ func BuildNdnflow(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("topo: go build ndnflow: %w: %s", err, b)
 	}
 	return out, nil
-}
-
-// HasManagement reports whether `bin fw` serves the NFD management
-// protocol on its Unix socket (status/general answers): it starts the
-// forwarder with only a Unix socket under dir, asks, and stops it.
-func HasManagement(ctx context.Context, bin, dir string) (bool, error) {
-	sock := filepath.Join(dir, "probe.sock")
-	cmd := exec.Command(bin, "fw", "--unix", sock, "--udp", "", "--tcp", "", "--ws", "", "--log-level", "error")
-	p, err := startProc("fw-probe", cmd)
-	if err != nil {
-		return false, err
-	}
-	defer p.Stop()
-	nd := &NodeHandle{Node: Node{Name: "probe"}, Sock: sock, fw: p}
-	if err := nd.waitSocket(10 * time.Second); err != nil {
-		return false, err
-	}
-	_, err = nd.Status(ctx)
-	return err == nil, nil
 }
 
 // moduleRoot returns the nearest directory at or above the working

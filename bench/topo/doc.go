@@ -1,7 +1,7 @@
 // Package topo builds multi-node NDN networks out of Linux network
 // namespaces for tests: each node is a namespace running its own forwarder
-// process (`ndnflow fw`, or the same daemon package run by the test binary
-// itself, see Main) with its own Unix socket and configuration; links are
+// process (`ndnflow fw --config`, or another forwarder, see
+// Options.Forwarder) with its own Unix socket and configuration; links are
 // veth pairs carried as UDP, TCP or Ethernet faces, optionally shaped with
 // tc (netem delay/loss/rate, or tbf rate when netem is missing); LANs are
 // bridges in a namespace of their own; applications run inside a node's

@@ -15,6 +15,7 @@ import (
 	"github.com/ndnflow/ndnflow/bench/topo"
 	"github.com/ndnflow/ndnflow/forwarder/strategy"
 	"github.com/ndnflow/ndnflow/ndn"
+	nfd "github.com/ndnflow/ndnflow/ndn/mgmt"
 )
 
 // ethGroup is how the faces on an Ethernet LAN name their remote end.
@@ -129,6 +130,22 @@ func TestEthernetLAN(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	h1, h2, h3 := n.Node("h1"), n.Node("h2"), n.Node("h3")
+	// `ndnflow fw` made the faces from its configuration (ether:// with
+	// local dev://…): permanent and multi-access, as NFD's.
+	fs, err := h1.Faces(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mc []nfd.FaceStatus
+	for _, f := range fs {
+		if f.URI == "ether://["+ethGroup+"]" {
+			mc = append(mc, f)
+		}
+	}
+	if len(mc) != 1 || !strings.HasPrefix(mc[0].LocalURI, "dev://") ||
+		mc[0].FacePersistency != nfd.PersistencyPermanent || mc[0].LinkType != nfd.LinkMultiAccess {
+		t.Fatalf("h1's Ethernet multicast faces: %+v", mc)
+	}
 
 	const size = 1 << 20
 	file, want := randomFile(t, size, 7)

@@ -22,7 +22,6 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	topo.RunNodeIfChild()
 	code := m.Run()
 	if shared.dir != "" {
 		os.RemoveAll(shared.dir)
@@ -31,14 +30,12 @@ func TestMain(m *testing.M) {
 }
 
 // suite is what every scenario shares: the ndnflow binary, built once per
-// test process, and whether its `fw` serves management (else the nodes run
-// the harness's node runner, which attaches the management server).
+// test process.
 type suite struct {
-	once   sync.Once
-	dir    string
-	bin    string
-	runner bool
-	err    error
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
 }
 
 var shared suite
@@ -54,20 +51,12 @@ func setup(t *testing.T) topo.Options {
 		if shared.dir, shared.err = os.MkdirTemp("", "ndnflow-topo-bin-"); shared.err != nil {
 			return
 		}
-		if shared.bin, shared.err = topo.BuildNdnflow(ctx, shared.dir); shared.err != nil {
-			return
-		}
-		var has bool
-		has, shared.err = topo.HasManagement(ctx, shared.bin, shared.dir)
-		shared.runner = !has
+		shared.bin, shared.err = topo.BuildNdnflow(ctx, shared.dir)
 	})
 	if shared.err != nil {
 		t.Fatal(shared.err)
 	}
-	if shared.runner {
-		t.Log("ndnflow fw serves no management protocol yet: nodes run the daemon package through the topo node runner, which attaches forwarder/mgmt")
-	}
-	return topo.Options{Binary: shared.bin, UseRunner: shared.runner}
+	return topo.Options{Binary: shared.bin}
 }
 
 // randomFile writes size deterministic pseudo-random bytes and returns the

@@ -18,16 +18,11 @@ import (
 	"time"
 )
 
-// Options configure Start. The zero value runs every node with the node
-// runner of the test binary (see Main) and no ndnflow binary for apps.
+// Options configure Start. Binary is required unless Forwarder is set.
 type Options struct {
 	// Binary is the ndnflow executable: apps (Node.StartApp) run it, and
-	// nodes run `Binary fw` unless UseRunner is set or the topology needs
-	// the runner (Ethernet links, LANs).
+	// nodes run `Binary fw --config` (see BuildNdnflow).
 	Binary string
-	// UseRunner makes every node run the test binary's node runner (Main)
-	// instead of `ndnflow fw`.
-	UseRunner bool
 	// LogLevel is the forwarders' log level; default "warn".
 	LogLevel string
 	// Forwarder, when set, returns the command line of a node's forwarder
@@ -89,11 +84,8 @@ func Start(t testing.TB, spec Spec, opts Options) *Network {
 	if opts.StartTimeout <= 0 {
 		opts.StartTimeout = 10 * time.Second
 	}
-	if spec.NeedsRunner() && opts.Forwarder == nil {
-		opts.UseRunner = true
-	}
-	if !opts.UseRunner && opts.Forwarder == nil && opts.Binary == "" {
-		t.Fatal("topo: Options.Binary is required unless UseRunner is set")
+	if opts.Forwarder == nil && opts.Binary == "" {
+		t.Fatal("topo: Options.Binary is required unless Forwarder is set")
 	}
 	var rb [3]byte
 	rand.Read(rb[:])
@@ -138,14 +130,11 @@ func SkipUnlessNetns(t testing.TB) {
 	exec.Command("ip", "netns", "delete", name).Run()
 }
 
-// ForwarderKind says what the nodes run: "ndnflow-fw", "topo-runner" (the
-// test binary's node runner, see Main) or "custom" (Options.Forwarder).
+// ForwarderKind says what the nodes run: "ndnflow-fw" or "custom"
+// (Options.Forwarder).
 func (n *Network) ForwarderKind() string {
-	switch {
-	case n.opts.Forwarder != nil:
+	if n.opts.Forwarder != nil {
 		return "custom"
-	case n.opts.UseRunner:
-		return "topo-runner"
 	}
 	return "ndnflow-fw"
 }

@@ -3,7 +3,6 @@ package topo
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -101,40 +100,31 @@ type daemonConfig struct {
 		TCP       []string `yaml:"tcp"`
 		WebSocket []string `yaml:"websocket"`
 	} `yaml:"listeners"`
-	Faces []struct {
-		URI         string `yaml:"uri"`
-		Persistency string `yaml:"persistency,omitempty"`
-	} `yaml:"faces,omitempty"`
-	Routes []struct {
-		Prefix string `yaml:"prefix"`
-		Face   string `yaml:"face"`
-		Cost   uint64 `yaml:"cost"`
-	} `yaml:"routes,omitempty"`
+	Faces    []cfgFace  `yaml:"faces,omitempty"`
+	Routes   []cfgRoute `yaml:"routes,omitempty"`
 	Strategy []struct {
 		Prefix   string `yaml:"prefix"`
 		Strategy string `yaml:"strategy"`
 	} `yaml:"strategy_choice,omitempty"`
 }
 
-// runnerExtra is what the node runner sets up beyond the daemon
-// configuration: Ethernet faces (unicast with Remote, multicast without)
-// and their routes.
-type runnerExtra struct {
-	Ether []etherFace `json:"ether"`
+type cfgFace struct {
+	URI         string `yaml:"uri"`
+	Persistency string `yaml:"persistency,omitempty"`
+	Local       string `yaml:"local,omitempty"`
 }
 
-type etherFace struct {
-	Ifname string       `json:"ifname"`
-	Remote string       `json:"remote,omitempty"`
-	Routes []etherRoute `json:"routes,omitempty"`
+type cfgRoute struct {
+	Prefix string `yaml:"prefix"`
+	Face   string `yaml:"face"`
+	Local  string `yaml:"local,omitempty"`
+	Cost   uint64 `yaml:"cost"`
 }
 
-type etherRoute struct {
-	Prefix string `json:"prefix"`
-	Cost   uint64 `json:"cost"`
-}
+// etherMulticastURI is the FaceUri of the NDN Ethernet multicast group.
+const etherMulticastURI = "ether://[01:00:5e:00:17:aa]"
 
-// writeConfig writes fw.yaml (and extra.json for the runner).
+// writeConfig writes fw.yaml.
 func (nd *NodeHandle) writeConfig() error {
 	n := nd.net
 	var c daemonConfig
@@ -154,8 +144,7 @@ func (nd *NodeHandle) writeConfig() error {
 	c.Listeners.UDP = []string{"0.0.0.0:6363"}
 	c.Listeners.TCP = []string{"0.0.0.0:6363"}
 	c.Listeners.WebSocket = []string{}
-	var extra runnerExtra
-	etherIdx := map[string]int{}
+	local := map[string]string{} // face URI → dev://<ifname> of Ethernet faces
 	for _, l := range n.links {
 		if l.A != nd.Name && l.B != nd.Name {
 			continue
@@ -166,8 +155,10 @@ func (nd *NodeHandle) writeConfig() error {
 			if l.B == nd.Name {
 				i = 1
 			}
-			etherIdx[uri] = len(extra.Ether)
-			extra.Ether = append(extra.Ether, etherFace{Ifname: l.If[i], Remote: l.MAC[1-i].String()})
+			// Permanent, as NFD's Ethernet faces usually are: they have
+			// no connection to lose.
+			local[uri] = "dev://" + l.If[i]
+			c.Faces = append(c.Faces, cfgFace{URI: uri, Persistency: "permanent", Local: local[uri]})
 			continue
 		}
 		if l.Kind == TCP && l.B == nd.Name {
@@ -177,46 +168,32 @@ func (nd *NodeHandle) writeConfig() error {
 		if l.Permanent {
 			p = "permanent"
 		}
-		c.Faces = append(c.Faces, struct {
-			URI         string `yaml:"uri"`
-			Persistency string `yaml:"persistency,omitempty"`
-		}{uri, p})
+		c.Faces = append(c.Faces, cfgFace{URI: uri, Persistency: p})
 	}
-	lanIdx := map[string]int{}
+	lanDev := map[string]string{} // LAN → dev://<ifname> of its multicast face
 	for _, li := range nd.lanIf {
 		if li.mesh {
 			for _, peer := range n.spec.LANs[li.index].Nodes {
 				if peer == nd.Name {
 					continue
 				}
-				c.Faces = append(c.Faces, struct {
-					URI         string `yaml:"uri"`
-					Persistency string `yaml:"persistency,omitempty"`
-				}{"udp4://" + n.nodes[peer].LANAddr(li.lan) + ":6363", ""})
+				c.Faces = append(c.Faces, cfgFace{URI: "udp4://" + n.nodes[peer].LANAddr(li.lan) + ":6363"})
 			}
 			continue
 		}
-		lanIdx[li.lan] = len(extra.Ether)
-		extra.Ether = append(extra.Ether, etherFace{Ifname: li.ifname})
+		lanDev[li.lan] = "dev://" + li.ifname
+		c.Faces = append(c.Faces, cfgFace{URI: etherMulticastURI, Local: lanDev[li.lan]})
 	}
 	for _, r := range n.spec.Routes {
 		if r.Node != nd.Name {
 			continue
 		}
-		if k, ok := lanIdx[r.Via]; ok {
-			extra.Ether[k].Routes = append(extra.Ether[k].Routes, etherRoute{r.Prefix, r.Cost})
+		if dev, ok := lanDev[r.Via]; ok {
+			c.Routes = append(c.Routes, cfgRoute{Prefix: r.Prefix, Face: etherMulticastURI, Local: dev, Cost: r.Cost})
 			continue
 		}
 		uri := nd.faceURI(nd.net.Link(r.Node, r.Via))
-		if k, ok := etherIdx[uri]; ok {
-			extra.Ether[k].Routes = append(extra.Ether[k].Routes, etherRoute{r.Prefix, r.Cost})
-			continue
-		}
-		c.Routes = append(c.Routes, struct {
-			Prefix string `yaml:"prefix"`
-			Face   string `yaml:"face"`
-			Cost   uint64 `yaml:"cost"`
-		}{r.Prefix, uri, r.Cost})
+		c.Routes = append(c.Routes, cfgRoute{Prefix: r.Prefix, Face: uri, Local: local[uri], Cost: r.Cost})
 	}
 	for p, s := range nd.Strategies {
 		c.Strategy = append(c.Strategy, struct {
@@ -228,14 +205,7 @@ func (nd *NodeHandle) writeConfig() error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(nd.Dir, "fw.yaml"), y, 0o644); err != nil {
-		return err
-	}
-	j, err := json.MarshalIndent(&extra, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(nd.Dir, "extra.json"), j, 0o644)
+	return os.WriteFile(filepath.Join(nd.Dir, "fw.yaml"), y, 0o644)
 }
 
 // ConfigPath returns the path of the node's fw.yaml.
@@ -255,14 +225,6 @@ func (nd *NodeHandle) start() error {
 	if n.opts.Forwarder != nil {
 		argv := n.opts.Forwarder(nd)
 		cmd = exec.Command("ip", append([]string{"netns", "exec", nd.NS}, argv...)...)
-	} else if n.opts.UseRunner {
-		exe, err := os.Executable()
-		if err != nil {
-			return err
-		}
-		cmd = exec.Command("ip", "netns", "exec", nd.NS, exe)
-		cmd.Env = append(os.Environ(), envRunner+"="+nd.ConfigPath(),
-			envExtra+"="+filepath.Join(nd.Dir, "extra.json"), envLogLevel+"="+n.opts.LogLevel)
 	} else {
 		cmd = exec.Command("ip", "netns", "exec", nd.NS, n.opts.Binary, "fw",
 			"--config", nd.ConfigPath(), "--log-level", n.opts.LogLevel)

@@ -17,9 +17,9 @@ const (
 	// routes go from A towards B. Start starts the nodes in an order that
 	// puts every TCP link's B before its A.
 	TCP
-	// Ethernet links are AF_PACKET unicast faces between the two veth MAC
-	// addresses (EtherType 0x8624); they need the harness's node runner
-	// (see Main) because `ndnflow fw` has no Ethernet face configuration.
+	// Ethernet links are permanent AF_PACKET unicast faces between the two
+	// veth MAC addresses (EtherType 0x8624), configured as static faces
+	// ether://[<mac>] with local dev://<veth>.
 	Ethernet
 )
 
@@ -61,9 +61,9 @@ type Link struct {
 
 // LAN is a bridge that several nodes join, each with one veth to it
 // (address 10.202.<lan index>.<position in Nodes + 1>/24). By default each
-// node has an Ethernet multicast face (01:00:5E:00:17:AA) on it, which
-// needs the node runner (see Main); with UDPMesh each node instead has a
-// static UDP face to every other node of the LAN.
+// node has an Ethernet multicast face (01:00:5E:00:17:AA) on it; with
+// UDPMesh each node instead has a static UDP face to every other node of
+// the LAN.
 type LAN struct {
 	Name    string
 	Nodes   []string
@@ -193,20 +193,4 @@ func (s *Spec) link(a, b string) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// NeedsRunner reports whether the topology uses Ethernet links or LANs,
-// which only the harness's node runner can set up.
-func (s *Spec) NeedsRunner() bool {
-	for _, l := range s.Links {
-		if l.Kind == Ethernet {
-			return true
-		}
-	}
-	for _, l := range s.LANs {
-		if !l.UDPMesh {
-			return true
-		}
-	}
-	return false
 }

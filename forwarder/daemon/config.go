@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -72,13 +73,37 @@ type ListenersSection struct {
 
 // FaceSection is a static face.
 type FaceSection struct {
-	// URI is a FaceUri: udp4://host:port, tcp4://…, unix:///path, ws://….
+	// URI is a FaceUri: udp4://host:port, tcp4://…, unix:///path, ws://…,
+	// udp4://<group>:<port> (multicast), ether://[<mac>].
 	URI string `yaml:"uri"`
-	// Persistency is persistent (default) or permanent (TCP reconnects).
+	// Persistency is persistent (default; permanent for multicast faces)
+	// or permanent.
 	Persistency string `yaml:"persistency"`
-	// Interface is the network interface of a multicast UDP face (uri
-	// udp4://<group>:<port>) or an Ethernet face (uri ether://[<mac>]).
+	// Local is NFD's LocalUri dev://<ifname>: the network interface of a
+	// multicast UDP face or an Ethernet face, required for them and only
+	// for them.
+	Local string `yaml:"local"`
+	// Interface is <ifname>, the same as Local dev://<ifname>.
 	Interface string `yaml:"interface"`
+}
+
+// ifname returns the interface of Local or Interface.
+func (fs FaceSection) ifname() string {
+	if fs.Local != "" {
+		return strings.TrimPrefix(fs.Local, "dev://")
+	}
+	return fs.Interface
+}
+
+// key identifies a static face for routes: its URI, and its interface
+// when it has one.
+func (fs FaceSection) key() string { return faceKey(fs.URI, fs.ifname()) }
+
+func faceKey(uri, ifname string) string {
+	if ifname == "" {
+		return uri
+	}
+	return uri + " dev://" + ifname
 }
 
 // RouteSection is a static route: a prefix through a static face.
@@ -86,7 +111,10 @@ type RouteSection struct {
 	Prefix string `yaml:"prefix"`
 	// Face is the URI of a face in the faces list.
 	Face string `yaml:"face"`
-	Cost uint64 `yaml:"cost"`
+	// Local is dev://<ifname> when several faces have the URI Face (the
+	// same multicast group on several interfaces).
+	Local string `yaml:"local"`
+	Cost  uint64 `yaml:"cost"`
 }
 
 // StrategyChoice sets a strategy for a prefix.
@@ -177,7 +205,8 @@ func (c *Config) Check() error {
 	if t.DeadNonceCapacity < 0 {
 		return fmt.Errorf("tables.dead_nonce_capacity: negative")
 	}
-	uris := map[string]bool{}
+	keys := map[string]bool{}
+	uris := map[string]int{} // faces per URI
 	for k, f := range c.Faces {
 		if f.URI == "" {
 			return fmt.Errorf("faces[%d].uri: missing", k)
@@ -185,19 +214,41 @@ func (c *Config) Check() error {
 		if f.Persistency != "" && f.Persistency != "persistent" && f.Persistency != "permanent" {
 			return fmt.Errorf("faces[%d].persistency: %q is not persistent or permanent", k, f.Persistency)
 		}
-		if kind, _, err := faceKind(f.URI); err != nil {
-			return fmt.Errorf("faces[%d].uri: %w", k, err)
-		} else if (kind == kindMulticast || kind == kindEthernet) != (f.Interface != "") {
-			return fmt.Errorf("faces[%d].interface: required for multicast UDP and Ethernet faces, and only for them", k)
+		if f.Local != "" && (!strings.HasPrefix(f.Local, "dev://") || f.Local == "dev://") {
+			return fmt.Errorf("faces[%d].local: %q is not dev://<interface>", k, f.Local)
 		}
-		uris[f.URI] = true
+		if f.Local != "" && f.Interface != "" {
+			return fmt.Errorf("faces[%d].interface: give local or interface, not both", k)
+		}
+		kind, _, err := faceKind(f.URI)
+		if err != nil {
+			return fmt.Errorf("faces[%d].uri: %w", k, err)
+		}
+		if (kind == kindMulticast || kind == kindEthernet) != (f.ifname() != "") {
+			return fmt.Errorf("faces[%d].local: dev://<interface> required for multicast UDP and Ethernet faces, and only for them", k)
+		}
+		if f.multiAccess() && f.Persistency == "persistent" {
+			return fmt.Errorf("faces[%d].persistency: multicast faces are permanent", k)
+		}
+		if keys[f.key()] {
+			return fmt.Errorf("faces[%d]: %s is already in faces", k, f.key())
+		}
+		keys[f.key()] = true
+		uris[f.URI]++
 	}
 	for k, r := range c.Routes {
 		if _, err := ndn.ParseName(r.Prefix); err != nil || r.Prefix == "" {
 			return fmt.Errorf("routes[%d].prefix: %q is not a name", k, r.Prefix)
 		}
-		if !uris[r.Face] {
+		switch {
+		case r.Local != "":
+			if !keys[faceKey(r.Face, strings.TrimPrefix(r.Local, "dev://"))] {
+				return fmt.Errorf("routes[%d]: no face %q with local %q in faces", k, r.Face, r.Local)
+			}
+		case uris[r.Face] == 0:
 			return fmt.Errorf("routes[%d].face: %q is not the uri of a face in faces", k, r.Face)
+		case uris[r.Face] > 1:
+			return fmt.Errorf("routes[%d].local: %q is the uri of several faces; say which with local: dev://<interface>", k, r.Face)
 		}
 	}
 	if err := c.checkVerification(); err != nil {

@@ -66,6 +66,25 @@ func TestMulticastAndEthernetFaces(t *testing.T) {
 		{"faces:\n  - uri: udp4://224.0.23.170:56363\n", false},
 		{"faces:\n  - uri: udp4://192.0.2.1:6363\n    interface: eth0\n", false},
 		{"faces:\n  - uri: ether://[zz]\n    interface: eth0\n", false},
+		// NFD's LocalUri spelling.
+		{"faces:\n  - uri: ether://[02:00:00:00:00:01]\n    local: dev://eth0\n", true},
+		{"faces:\n  - uri: udp4://224.0.23.170:56363\n    local: dev://eth0\n", true},
+		{"faces:\n  - uri: ether://[02:00:00:00:00:01]\n    local: eth0\n", false},
+		{"faces:\n  - uri: ether://[02:00:00:00:00:01]\n    local: dev://eth0\n    interface: eth0\n", false},
+		{"faces:\n  - uri: tcp4://192.0.2.1:6363\n    local: dev://eth0\n", false},
+		// Multicast faces are permanent.
+		{"faces:\n  - uri: ether://[01:00:5e:00:17:aa]\n    local: dev://eth0\n    persistency: persistent\n", false},
+		{"faces:\n  - uri: ether://[02:00:00:00:00:01]\n    local: dev://eth0\n    persistency: persistent\n", true},
+		// The same group on two interfaces: routes say which.
+		{"faces:\n  - {uri: \"ether://[01:00:5e:00:17:aa]\", local: dev://eth0}\n  - {uri: \"ether://[01:00:5e:00:17:aa]\", local: dev://eth1}\n" +
+			"routes:\n  - {prefix: /a, face: \"ether://[01:00:5e:00:17:aa]\", local: dev://eth1}\n", true},
+		{"faces:\n  - {uri: \"ether://[01:00:5e:00:17:aa]\", local: dev://eth0}\n  - {uri: \"ether://[01:00:5e:00:17:aa]\", local: dev://eth1}\n" +
+			"routes:\n  - {prefix: /a, face: \"ether://[01:00:5e:00:17:aa]\"}\n", false},
+		{"faces:\n  - {uri: \"ether://[01:00:5e:00:17:aa]\", local: dev://eth0}\n" +
+			"routes:\n  - {prefix: /a, face: \"ether://[01:00:5e:00:17:aa]\"}\n", true},
+		{"faces:\n  - {uri: \"ether://[01:00:5e:00:17:aa]\", local: dev://eth0}\n" +
+			"routes:\n  - {prefix: /a, face: \"ether://[01:00:5e:00:17:aa]\", local: dev://eth2}\n", false},
+		{"faces:\n  - {uri: \"ether://[01:00:5e:00:17:aa]\", local: dev://eth0}\n  - {uri: \"ether://[01:00:5e:00:17:aa]\", interface: eth0}\n", false},
 	}
 	for _, tc := range tests {
 		if _, err := Parse([]byte(tc.yaml)); (err == nil) != tc.ok {
@@ -74,5 +93,15 @@ func TestMulticastAndEthernetFaces(t *testing.T) {
 	}
 	if k, addr, _ := faceKind("ether://[01:00:5e:00:17:aa]"); k != kindEthernet || addr != "01:00:5e:00:17:aa" {
 		t.Errorf("faceKind ether: %v %q", k, addr)
+	}
+	for uri, want := range map[string]string{
+		"ether://[01:00:5E:00:17:AA]": "permanent",
+		"ether://[02:00:00:00:00:01]": "persistent",
+		"udp4://224.0.23.170:56363":   "permanent",
+		"udp4://192.0.2.1:6363":       "persistent",
+	} {
+		if got := (FaceSection{URI: uri}).persistency(); got != want {
+			t.Errorf("%s: persistency %s, want %s", uri, got, want)
+		}
 	}
 }

@@ -126,7 +126,7 @@ func (n *Node) startManagement(ctx context.Context, c *Config) error {
 				if p == face.PersistencyPermanent {
 					fs.Persistency = "permanent"
 				}
-				return n.dial(ctx, fs)
+				return n.dial(ctx, fs, false)
 			},
 			Logger: n.log,
 		})

@@ -117,23 +117,28 @@ func (n *Node) start(ctx context.Context, c *Config) error {
 			return fmt.Errorf("strategy_choice %s: %w", s.Prefix, err)
 		}
 	}
-	faces := map[string]uint64{}
+	faces := map[string]uint64{} // by URI and by key
 	for _, fs := range c.Faces {
-		t, err := n.dial(ctx, fs)
+		t, err := n.dial(ctx, fs, true)
 		if err != nil {
-			n.log.Warn("static face failed; skipping it and its routes", "uri", fs.URI, "persistency", fs.persistency(), "err", err)
+			n.log.Warn("static face failed; skipping it and its routes", "uri", fs.URI, "local", fs.Local, "persistency", fs.persistency(), "err", err)
 			continue
 		}
 		cfg := face.Config{}
-		if fs.Persistency == "permanent" {
+		if fs.persistency() == "permanent" {
 			cfg.Persistency = face.PersistencyPermanent
 		}
 		f := n.fw.AddFace(t, cfg)
 		faces[fs.URI] = f.ID()
-		n.log.Info("static face", "face", f.ID(), "uri", fs.URI, "persistency", fs.persistency(), "state", f.State())
+		faces[fs.key()] = f.ID()
+		n.log.Info("static face", "face", f.ID(), "uri", fs.URI, "local", t.Info().LocalURI, "persistency", fs.persistency(), "state", f.State())
 	}
 	for _, r := range c.Routes {
-		id, ok := faces[r.Face]
+		k := r.Face
+		if r.Local != "" {
+			k = faceKey(r.Face, strings.TrimPrefix(r.Local, "dev://"))
+		}
+		id, ok := faces[k]
 		if !ok {
 			continue
 		}
@@ -152,8 +157,9 @@ func (n *Node) add(c io.Closer, uri string) {
 
 // dial opens a static face's transport; UDP faces go through a UDP
 // listener of the same address family when there is one, so that the
-// peer sees the forwarder's channel address.
-func (n *Node) dial(ctx context.Context, fs FaceSection) (face.Transport, error) {
+// peer sees the forwarder's channel address. With background, a permanent
+// TCP face that cannot connect yet is returned down and keeps connecting.
+func (n *Node) dial(ctx context.Context, fs FaceSection, background bool) (face.Transport, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	kind, addr, err := faceKind(fs.URI)
@@ -162,13 +168,13 @@ func (n *Node) dial(ctx context.Context, fs FaceSection) (face.Transport, error)
 	}
 	switch kind {
 	case kindMulticast:
-		return face.NewUDPMulticast(face.UDPMulticastConfig{Interface: fs.Interface, Group: addr})
+		return face.NewUDPMulticast(face.UDPMulticastConfig{Interface: fs.ifname(), Group: addr})
 	case kindEthernet:
 		cfg := face.EthernetConfig{}
 		if mac, _ := net.ParseMAC(addr); mac != nil && mac.String() != face.EthernetMulticastGroup().String() {
 			cfg.Remote = mac
 		}
-		return face.NewEthernet(fs.Interface, cfg)
+		return face.NewEthernet(fs.ifname(), cfg)
 	}
 	scheme, rest, _ := strings.Cut(fs.URI, "://")
 	switch scheme {
@@ -186,14 +192,34 @@ func (n *Node) dial(ctx context.Context, fs FaceSection) (face.Transport, error)
 		}
 	}
 	perm := fs.Persistency == "permanent"
-	return face.Dial(ctx, fs.URI, face.DialConfig{TCP: face.TCPDialConfig{Permanent: perm, Background: perm}})
+	return face.Dial(ctx, fs.URI, face.DialConfig{TCP: face.TCPDialConfig{Permanent: perm, Background: perm && background}})
 }
 
+// persistency is the face's persistency: multicast faces are permanent,
+// as NFD's.
 func (fs FaceSection) persistency() string {
-	if fs.Persistency == "" {
-		return "persistent"
+	switch {
+	case fs.Persistency != "":
+		return fs.Persistency
+	case fs.multiAccess():
+		return "permanent"
 	}
-	return fs.Persistency
+	return "persistent"
+}
+
+// multiAccess reports whether fs is a multicast UDP or Ethernet face.
+func (fs FaceSection) multiAccess() bool {
+	k, addr, err := faceKind(fs.URI)
+	switch {
+	case err != nil:
+		return false
+	case k == kindMulticast:
+		return true
+	case k == kindEthernet:
+		mac, _ := net.ParseMAC(addr)
+		return mac != nil && mac.String() == face.EthernetMulticastGroup().String()
+	}
+	return false
 }
 
 type faceKindT uint8
