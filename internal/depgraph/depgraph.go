@@ -82,6 +82,8 @@ type Violation struct {
 	Reason   string
 }
 
+// String formats v as the depgraph test reports it: "forbidden import
+// FROM -> TO: reason", or "FROM: reason" for a package no rule covers.
 func (v Violation) String() string {
 	if v.To == "" {
 		return fmt.Sprintf("%s: %s", v.From, v.Reason)

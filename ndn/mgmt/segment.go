@@ -99,6 +99,7 @@ type RejectError struct {
 	Response ControlResponse
 }
 
+// Error returns the response's status code and text.
 func (e *RejectError) Error() string {
 	return fmt.Sprintf("mgmt: dataset request rejected: %d %s", e.Response.Code, e.Response.Text)
 }

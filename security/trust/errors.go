@@ -52,6 +52,8 @@ type RejectError struct {
 	Err error
 }
 
+// Error names the packet, its signer, the chain depth, rule and
+// certificate where known, then the reason.
 func (e *RejectError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "trust: %s", e.Packet)
@@ -71,4 +73,5 @@ func (e *RejectError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns Err, so that errors.Is sees the sentinel reason.
 func (e *RejectError) Unwrap() error { return e.Err }
