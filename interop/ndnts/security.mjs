@@ -107,7 +107,7 @@ commands.iverify = async ({ cert, interest }) => {
 
 const cmd = commands[process.argv[2]];
 if (!cmd) {
-  console.error(`usage: node interop.mjs ${Object.keys(commands).join("|")} < request.json`);
+  console.error(`usage: node security.mjs ${Object.keys(commands).join("|")} < request.json`);
   process.exit(2);
 }
 process.stdout.write(JSON.stringify(await cmd(await readStdin())) + "\n");
