@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -464,6 +465,19 @@ func (f *Face) routineReceive() {
 	}
 }
 
+// hardSendError reports whether a datagram transport's send error says
+// that the peer cannot be reached (ICMP port or host unreachable, no
+// route, interface down), as opposed to a transient one (ENOBUFS, EAGAIN)
+// or one about the packet (EMSGSIZE). Non-permanent faces close on it.
+func hardSendError(err error) bool {
+	for _, e := range [...]syscall.Errno{syscall.ECONNREFUSED, syscall.EHOSTUNREACH, syscall.ENETUNREACH, syscall.EHOSTDOWN, syscall.ENETDOWN} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // routineSend is the face's send goroutine (started by New): it drains the
 // send queue in batches and writes them to the transport.
 func (f *Face) routineSend() {
@@ -525,6 +539,11 @@ func (f *Face) routineSend() {
 				return
 			case errors.Is(err, ErrDown):
 			case f.info.Stream:
+				f.closeWith(err)
+				return
+			case hardSendError(err) && f.Persistency() != PersistencyPermanent:
+				// As NFD's datagram faces: the routes through the face
+				// go with it, so the FIB and routing daemons move on.
 				f.closeWith(err)
 				return
 			}

@@ -106,7 +106,10 @@ const (
 	// PersistencyOnDemand faces were created by a listener and close after
 	// an idle timeout.
 	PersistencyOnDemand Persistency = 1
-	// PersistencyPermanent faces survive transport errors (TCP reconnects).
+	// PersistencyPermanent faces survive transport errors (TCP reconnects);
+	// other datagram faces close when a send reports the peer unreachable
+	// (ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN), as
+	// NFD's.
 	PersistencyPermanent Persistency = 2
 )
 

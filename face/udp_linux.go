@@ -37,6 +37,10 @@ type rawSocket struct {
 	local netip.AddrPort
 
 	closing atomic.Bool
+	// refused is set when a receive reported ECONNREFUSED (an ICMP port
+	// unreachable on a connected socket): the next send reports it, so
+	// that the face sees it whichever call the kernel gave it to.
+	refused atomic.Bool
 	mu      sync.RWMutex
 	closed  bool
 }
@@ -147,7 +151,10 @@ func (s *rawSocket) recv(b *mmsgBatch, bufs [][]byte, sizes []int, withNames boo
 	}
 	if err != nil {
 		switch {
-		case errors.Is(err, unix.EAGAIN), errors.Is(err, unix.EINTR), errors.Is(err, unix.ECONNREFUSED):
+		case errors.Is(err, unix.ECONNREFUSED):
+			s.refused.Store(true)
+			return 0, nil
+		case errors.Is(err, unix.EAGAIN), errors.Is(err, unix.EINTR):
 			return 0, nil
 		}
 		return 0, fmt.Errorf("face: recvmmsg: %w", err)
@@ -170,6 +177,9 @@ func (s *rawSocket) send(b *mmsgBatch, frames [][]byte, dest *unix.RawSockaddrIn
 		return ErrClosed
 	}
 	var firstErr error
+	if s.refused.Swap(false) {
+		firstErr = fmt.Errorf("face: recvmmsg: %w", unix.ECONNREFUSED)
+	}
 	for len(frames) > 0 {
 		k := 0
 		taken := 0
