@@ -35,6 +35,8 @@ type Config struct {
 	Verification VerificationSection `yaml:"verification"`
 	// Management configures the NFD management server (mgmt.go).
 	Management ManagementSection `yaml:"management"`
+	// RIB configures readvertisement (readvertise.go).
+	RIB RIBSection `yaml:"rib"`
 	// HTTP is the HOST:PORT of the status page and /metrics; "" is off.
 	HTTP string `yaml:"http"`
 }
@@ -250,6 +252,9 @@ func (c *Config) Check() error {
 		case uris[r.Face] > 1:
 			return fmt.Errorf("routes[%d].local: %q is the uri of several faces; say which with local: dev://<interface>", k, r.Face)
 		}
+	}
+	if c.RIB.ReadvertiseNLSR && c.Management.Disabled {
+		return fmt.Errorf("rib.readvertise_nlsr: needs the management server (management.disabled is true)")
 	}
 	if err := c.checkVerification(); err != nil {
 		return err

@@ -135,6 +135,11 @@ func (n *Node) startManagement(ctx context.Context, c *Config) error {
 		}
 		n.listeners = append(n.listeners, srv)
 		r = srv.RIB()
+		if c.RIB.ReadvertiseNLSR {
+			a, b := face.NewMemPair(face.MemPairConfig{URIA: "internal://readvertise", URIB: "internal://forwarder"})
+			n.fw.AddFace(b, face.Config{})
+			n.listeners = append(n.listeners, newReadvertiser(r, newCertFetcher(a), n.log))
+		}
 	}
 	if c.HTTP != "" {
 		hs, err := status.Listen(ctx, c.HTTP, status.Options{Forwarder: n.fw, RIB: r, Logger: n.log})

@@ -108,8 +108,10 @@ func (c *Config) buildVerifyRules(fetcher trust.Fetcher) ([]forwarder.VerifyRule
 	return out, nil
 }
 
-// certFetcher expresses Interests for certificates through an in-process
-// face of the forwarder and returns the Data. It is safe for concurrent use.
+// certFetcher expresses Interests through an in-process face of the
+// forwarder and returns the Data: certificates for the validator, and
+// readvertisement commands (readvertise.go). A Nack is not reported; Fetch
+// waits for the Interest lifetime. It is safe for concurrent use.
 type certFetcher struct {
 	tr face.Transport
 
