@@ -55,7 +55,9 @@ the version NAME ends with (v=<n>). Segments are fetched with congestion control
 A progress bar goes to stderr when it is a terminal. The summary goes to stdout
 when -o is given, else to stderr; --json prints it as JSON. The exit status is 1
 with a message saying why on timeout, missing route (Nack NoRoute), validation
-failure or a misbehaving producer; with -o the file is written only on success.`,
+failure or a misbehaving producer; with -o a regular file is written only on success
+(through a temporary file renamed over it); a device or FIFO (-o /dev/null) is
+written directly.`,
 		Example: `  ndnflow get /example/video.mp4 -o video.mp4
   ndnflow get /example/backup | tar x
   ndnflow get /example/doc/v=1700000000000 -o doc.pdf --verify alice.cert
@@ -91,7 +93,16 @@ failure or a misbehaving producer; with -o the file is written only on success.`
 			var w io.Writer = cmd.OutOrStdout()
 			summaryOut := cmd.ErrOrStderr()
 			var tmp *os.File
-			if output != "" && output != "-" {
+			if fi, serr := os.Stat(output); output != "" && output != "-" && serr == nil && !fi.Mode().IsRegular() {
+				// A device or FIFO (-o /dev/null): write to it directly. A
+				// temporary file renamed over it would replace the device.
+				dev, err := os.OpenFile(output, os.O_WRONLY, 0)
+				if err != nil {
+					return err
+				}
+				defer dev.Close()
+				w, summaryOut = dev, cmd.OutOrStdout()
+			} else if output != "" && output != "-" {
 				tmp, err = os.CreateTemp(filepath.Dir(output), "."+filepath.Base(output)+".part-*")
 				if err != nil {
 					return err

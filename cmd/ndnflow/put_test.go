@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -261,5 +263,54 @@ func TestGetTimeout(t *testing.T) {
 	code, _, stderr := runCLI(t, nil, "get", "--uplink", uplink, "/mute/x/v=1", "--timeout", "300ms")
 	if code != 1 || !strings.Contains(stderr, "timed out fetching /mute/x/v=1") {
 		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
+// TestGetToFIFO checks that -o naming a device or FIFO writes into it: a
+// temporary file renamed over it would replace it (-o /dev/null once
+// replaced /dev/null with a regular file).
+func TestGetToFIFO(t *testing.T) {
+	uplink := testForwarder(t)
+	dir := t.TempDir()
+	content := bytes.Repeat([]byte("into a pipe\n"), 5000)
+	src := filepath.Join(dir, "src")
+	if err := os.WriteFile(src, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := background(t, "put", "--uplink", uplink, "/test/fifo", src)
+	waitFor(t, "put to print its name", func() bool { return strings.Contains(out.String(), "/test/fifo/v=") })
+
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		f, err := os.Open(fifo) // blocks until get opens it for writing
+		if err != nil {
+			got <- nil
+			return
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		got <- b
+	}()
+	code, _, stderr := runCLI(t, nil, "get", "--uplink", uplink, "/test/fifo", "-o", fifo)
+	if code != 0 {
+		t.Fatalf("get exit %d: %s", code, stderr)
+	}
+	select {
+	case b := <-got:
+		if !bytes.Equal(b, content) {
+			t.Errorf("read %d bytes from the FIFO, want %d", len(b), len(content))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing read from the FIFO")
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("%s is no longer a FIFO: %v %v", fifo, fi.Mode(), err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("directory holds %d entries, want 2 (src, pipe)", len(entries))
 	}
 }
