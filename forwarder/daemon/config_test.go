@@ -19,6 +19,17 @@ func TestSampleConfigParses(t *testing.T) {
 	}
 }
 
+// TestDistConfigParses: the testbed configuration shipped in dist/ loads.
+func TestDistConfigParses(t *testing.T) {
+	c, err := Load("../../dist/ndnflow.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Faces) == 0 {
+		t.Errorf("dist config has no faces: %+v", c)
+	}
+}
+
 func TestEmptyConfigUsesDefaults(t *testing.T) {
 	c, err := Parse(nil)
 	if err != nil {
