@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -25,6 +28,9 @@ type ctlOpts struct {
 	json    bool
 	timeout time.Duration
 	sign    string
+	// mgmtPrefix is --mgmt-prefix: "localhost", "localhop", a name, or ""
+	// for the uplink's default (mgmtPrefixFor).
+	mgmtPrefix string
 }
 
 // ctlError is a command answered with a status code other than 200; its
@@ -46,6 +52,10 @@ type ctlClient struct {
 }
 
 func (o *ctlOpts) connect(cmd *cobra.Command) (*ctlClient, error) {
+	prefix, err := mgmtPrefixFor(o.mgmtPrefix, resolveUplink(o.app.uplink))
+	if err != nil {
+		return nil, err
+	}
 	signer, _, err := o.app.signer(o.sign)
 	if err != nil {
 		return nil, err
@@ -60,7 +70,73 @@ func (o *ctlOpts) connect(cmd *cobra.Command) (*ctlClient, error) {
 		}
 		return nil, fmt.Errorf("cannot connect to %s (is a forwarder running? see --uplink): %w", uri, err)
 	}
-	return &ctlClient{cl: cl, signer: signer, timeout: o.timeout, prefix: ndn.MustParseName(nfd.NfdPrefix)}, nil
+	return &ctlClient{cl: cl, signer: signer, timeout: o.timeout, prefix: prefix}, nil
+}
+
+// resolveUplink returns the forwarder URI app.Connect dials for uplink.
+func resolveUplink(uplink string) string {
+	if uplink == "" {
+		uplink = os.Getenv("NDN_CLIENT_TRANSPORT")
+	}
+	if uplink == "" {
+		uplink = app.DefaultURI
+	}
+	return uplink
+}
+
+// isLocalUplink reports whether a forwarder URI reaches a forwarder on this
+// host over a face the forwarder gives local scope: a Unix socket, or TCP
+// or WebSocket to a loopback address (or "localhost"). UDP is never local
+// scope, so /localhost Interests sent over it are dropped.
+func isLocalUplink(uri string) bool {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return false
+	}
+	switch u.Scheme {
+	case "unix":
+		return true
+	case "tcp", "tcp4", "tcp6", "ws", "wss":
+		host := u.Hostname()
+		if host == "localhost" {
+			return true
+		}
+		a, err := netip.ParseAddr(host)
+		return err == nil && a.Unmap().IsLoopback()
+	}
+	return false
+}
+
+// mgmtPrefixFor returns the management prefix of --mgmt-prefix flag for
+// the forwarder at uri: "localhost" (/localhost/nfd), "localhop"
+// (/localhop/nfd), a name starting with "/", or "" for /localhost/nfd on a
+// local uplink and /localhop/nfd otherwise (as NDNts and ndnd choose).
+func mgmtPrefixFor(flag, uri string) (ndn.Name, error) {
+	switch flag {
+	case "":
+		if isLocalUplink(uri) {
+			return ndn.MustParseName(nfd.NfdPrefix), nil
+		}
+		return ndn.MustParseName(nfd.LocalhopPrefix), nil
+	case "localhost":
+		return ndn.MustParseName(nfd.NfdPrefix), nil
+	case "localhop":
+		return ndn.MustParseName(nfd.LocalhopPrefix), nil
+	}
+	if !strings.HasPrefix(flag, "/") {
+		return ndn.Name{}, usageError{fmt.Errorf("--mgmt-prefix %q: want localhost, localhop or a name starting with /", flag)}
+	}
+	n, err := ndn.ParseName(flag)
+	if err != nil || n.IsEmpty() {
+		return ndn.Name{}, usageError{fmt.Errorf("--mgmt-prefix %q: not a non-empty NDN name", flag)}
+	}
+	return n, nil
+}
+
+// isLocalhostPrefix reports whether the client talks to /localhost/nfd,
+// the only prefix under which forwarders serve status datasets.
+func (c *ctlClient) isLocalhostPrefix() bool {
+	return c.prefix.Equal(ndn.MustParseName(nfd.NfdPrefix))
 }
 
 func (c *ctlClient) Close() { c.cl.Close() }
@@ -200,6 +276,29 @@ func (c *ctlClient) nextHop(ctx context.Context, arg string) (nfd.FaceStatus, er
 		return nfd.FaceStatus{}, fmt.Errorf("no face with remote FaceUri %s (create it with `ndnflow ctl face create`)", u)
 	}
 	return l[0], nil
+}
+
+// routeFace resolves the FACEID|URI argument of route add/remove to the
+// FaceId to send: 0 omits FaceId, so the forwarder uses the requesting
+// face (ndn-protocols.md §4.4); another number is checked against
+// faces/list only under /localhost/nfd, the prefix where datasets are
+// served; a FaceUri is looked up there.
+func (c *ctlClient) routeFace(ctx context.Context, arg string) (id uint64, has bool, err error) {
+	if n, err := strconv.ParseUint(arg, 10, 64); err == nil {
+		if n == 0 {
+			return 0, false, nil
+		}
+		if !c.isLocalhostPrefix() {
+			return n, true, nil
+		}
+	} else if !c.isLocalhostPrefix() {
+		return 0, false, fmt.Errorf("a FaceUri needs faces/list, served under %s only; give a FACEID or 0 (the requesting face)", nfd.NfdPrefix)
+	}
+	f, err := c.nextHop(ctx, arg)
+	if err != nil {
+		return 0, false, err
+	}
+	return f.FaceID, true, nil
 }
 
 // --- output ---
@@ -373,6 +472,8 @@ names in snake_case). Errors exit with status 1 and NFD's status text, e.g.
 	pf.DurationVar(&o.timeout, "timeout", 4*time.Second, "how long to wait for each answer")
 	pf.StringVar(&o.sign, "sign", "digest", "sign commands with `KEY` from the keychain (an identity, key or certificate name) or digest")
 	pf.StringVar(&o.app.keychain, "keychain", "", "keychain directory for --sign (default $NDNFLOW_KEYCHAIN or the user config dir)")
+	pf.StringVar(&o.mgmtPrefix, "mgmt-prefix", "",
+		"management prefix: localhost (/localhost/nfd), localhop (/localhop/nfd, RIB commands on the next hop) or a /name (default localhost over unix and loopback tcp/ws, else localhop)")
 
 	run := func(fn func(ctx context.Context, c *ctlClient, w io.Writer, args []string) error) func(*cobra.Command, []string) error {
 		return func(cmd *cobra.Command, args []string) error {
@@ -660,7 +761,7 @@ func (o *ctlOpts) routeAddCmd(run runFunc) *cobra.Command {
 	var cost, origin uint64
 	var noInherit, capture bool
 	var expires time.Duration
-	cmd := &cobra.Command{Use: "add PREFIX FACEID|URI", Short: "Add a route (rib/register)", Args: cobra.ExactArgs(2)}
+	cmd := &cobra.Command{Use: "add PREFIX FACEID|URI", Short: "Add a route (rib/register); FACEID 0 is the face ctl sends from", Args: cobra.ExactArgs(2)}
 	cmd.RunE = run(func(ctx context.Context, c *ctlClient, w io.Writer, args []string) error {
 		prefix, err := parsePrefix(args[0])
 		if err != nil {
@@ -669,11 +770,11 @@ func (o *ctlOpts) routeAddCmd(run runFunc) *cobra.Command {
 		if origin > 65535 {
 			return usageError{fmt.Errorf("--origin %d: at most 65535", origin)}
 		}
-		f, err := c.nextHop(ctx, args[1])
+		faceID, hasFaceID, err := c.routeFace(ctx, args[1])
 		if err != nil {
 			return fmt.Errorf("route add: %w", err)
 		}
-		p := &nfd.ControlParameters{Name: prefix, HasName: true, FaceID: f.FaceID, HasFaceID: true,
+		p := &nfd.ControlParameters{Name: prefix, HasName: true, FaceID: faceID, HasFaceID: hasFaceID,
 			Origin: nfd.RouteOrigin(origin), HasOrigin: true, Cost: cost, HasCost: true, HasFlags: true}
 		if !noInherit {
 			p.Flags |= nfd.RouteChildInherit
@@ -710,18 +811,18 @@ func (o *ctlOpts) routeAddCmd(run runFunc) *cobra.Command {
 
 func (o *ctlOpts) routeRemoveCmd(run runFunc) *cobra.Command {
 	var origin uint64
-	cmd := &cobra.Command{Use: "remove PREFIX FACEID|URI", Short: "Remove a route (rib/unregister)", Args: cobra.ExactArgs(2)}
+	cmd := &cobra.Command{Use: "remove PREFIX FACEID|URI", Short: "Remove a route (rib/unregister); FACEID 0 is the face ctl sends from", Args: cobra.ExactArgs(2)}
 	cmd.RunE = run(func(ctx context.Context, c *ctlClient, w io.Writer, args []string) error {
 		prefix, err := parsePrefix(args[0])
 		if err != nil {
 			return err
 		}
-		f, err := c.nextHop(ctx, args[1])
+		faceID, hasFaceID, err := c.routeFace(ctx, args[1])
 		if err != nil {
 			return fmt.Errorf("route remove: %w", err)
 		}
 		body, err := c.command(ctx, nfd.RibUnregister, &nfd.ControlParameters{Name: prefix, HasName: true,
-			FaceID: f.FaceID, HasFaceID: true, Origin: nfd.RouteOrigin(origin), HasOrigin: true})
+			FaceID: faceID, HasFaceID: hasFaceID, Origin: nfd.RouteOrigin(origin), HasOrigin: true})
 		if err != nil {
 			return err
 		}

@@ -428,3 +428,111 @@ func TestCtlSigned(t *testing.T) {
 	fw.ctlFails(t, 1, "strategy-choice/set: 403 authorization rejected", "--keychain", kcDir, "--sign", "/stranger", "strategy", "set", "/signed", "multicast")
 	fw.ctlFails(t, 1, "no response from the forwarder's management", "--timeout", "500ms", "strategy", "set", "/signed", "multicast")
 }
+
+// TestCtlMgmtPrefix checks which management prefix ctl picks for an
+// uplink and --mgmt-prefix.
+func TestCtlMgmtPrefix(t *testing.T) {
+	for _, tc := range []struct {
+		flag, uri, want string
+	}{
+		{"", "unix:///run/nfd/nfd.sock", "/localhost/nfd"},
+		{"", "tcp://127.0.0.1:6363", "/localhost/nfd"},
+		{"", "tcp6://[::1]:6363", "/localhost/nfd"},
+		{"", "tcp://localhost", "/localhost/nfd"},
+		{"", "ws://127.0.0.1:9696/", "/localhost/nfd"},
+		{"", "tcp://192.0.2.1:6363", "/localhop/nfd"},
+		{"", "udp://127.0.0.1:6363", "/localhop/nfd"},
+		{"", "udp4://192.0.2.1", "/localhop/nfd"},
+		{"", "wss://hub.example.net/ws", "/localhop/nfd"},
+		{"localhost", "udp://192.0.2.1:6363", "/localhost/nfd"},
+		{"localhop", "unix:///run/nfd/nfd.sock", "/localhop/nfd"},
+		{"/my/nfd", "unix:///run/nfd/nfd.sock", "/my/nfd"},
+		{"nfd", "unix:///x", ""},
+		{"/", "unix:///x", ""},
+	} {
+		got, err := mgmtPrefixFor(tc.flag, tc.uri)
+		if tc.want == "" {
+			if err == nil {
+				t.Errorf("mgmtPrefixFor(%q, %q) = %s, want an error", tc.flag, tc.uri, got)
+			}
+			continue
+		}
+		if err != nil || got.String() != tc.want {
+			t.Errorf("mgmtPrefixFor(%q, %q) = %s, %v; want %s", tc.flag, tc.uri, got, err, tc.want)
+		}
+	}
+}
+
+// TestCtlLocalhop registers a route on the forwarder over UDP, where ctl
+// picks /localhop/nfd, with FaceId 0: the forwarder fills in the UDP face
+// ctl sent from. Loopback UDP counts as local for authorization, so no
+// trust anchor is needed; /localhost/nfd over UDP is dropped by scope
+// control, and non-RIB commands are not served under /localhop/nfd.
+func TestCtlLocalhop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildNdnflow(t)
+	fw := startFw(t, bin, "")
+	udp := func(args ...string) (int, string, string) {
+		return runCLI(t, nil, append([]string{"ctl", "--uplink", "udp://" + fw.udpAddr, "--timeout", "3s"}, args...)...)
+	}
+	code, out, errOut := udp("route", "add", "/hub", "0", "--cost", "7")
+	var faceID uint64
+	if _, err := fmt.Sscanf(out, "route-add-accepted prefix=/hub nexthop=%d origin=255 cost=7 flags=child-inherit expires=never\n", &faceID); code != 0 || err != nil || faceID < 256 {
+		t.Fatalf("route add over UDP: exit %d, %q %q (%v)", code, out, errOut, err)
+	}
+	var faces []struct {
+		FaceID uint64 `json:"face_id"`
+		URI    string `json:"uri"`
+	}
+	fw.ctlJSON(t, &faces, "face", "list")
+	var faceURI string
+	for _, f := range faces {
+		if f.FaceID == faceID {
+			faceURI = f.URI
+		}
+	}
+	if !strings.HasPrefix(faceURI, "udp4://127.0.0.1:") {
+		t.Errorf("face %d of the route: %+v", faceID, faces)
+	}
+	hubRoutes := func() []uint64 {
+		var rib []struct {
+			Name   string `json:"name"`
+			Routes []struct {
+				FaceID uint64 `json:"face_id"`
+			} `json:"routes"`
+		}
+		fw.ctlJSON(t, &rib, "route", "list")
+		var ids []uint64
+		for _, e := range rib {
+			for _, r := range e.Routes {
+				if e.Name == "/hub" {
+					ids = append(ids, r.FaceID)
+				}
+			}
+		}
+		return ids
+	}
+	if ids := hubRoutes(); len(ids) != 1 || ids[0] != faceID {
+		t.Errorf("routes of /hub: %v, want [%d]", ids, faceID)
+	}
+	if c, _, e := udp("--timeout", "500ms", "--mgmt-prefix", "localhost", "route", "add", "/x", "0"); c != 1 || !strings.Contains(e, "no response") {
+		t.Errorf("/localhost/nfd over UDP: exit %d, %q; want no response", c, e)
+	}
+	if c, _, e := udp("--timeout", "500ms", "strategy", "set", "/x", "multicast"); c != 1 || !strings.Contains(e, "no response") {
+		t.Errorf("strategy set under /localhop/nfd: exit %d, %q; want no response", c, e)
+	}
+	if c, _, e := udp("route", "add", "/x", "udp4://192.0.2.1:6363"); c != 1 || !strings.Contains(e, "FaceUri needs faces/list") {
+		t.Errorf("route add by URI under /localhop/nfd: exit %d, %q", c, e)
+	}
+	// Each ctl run sends from a new UDP port, so a new face: remove the
+	// route by FaceId (not looked up, datasets are not served here).
+	code, out, errOut = udp("route", "remove", "/hub", fmt.Sprint(faceID))
+	if want := fmt.Sprintf("route-removed prefix=/hub nexthop=%d origin=255\n", faceID); code != 0 || out != want {
+		t.Errorf("route remove over UDP: exit %d, %q %q; want %q", code, out, errOut, want)
+	}
+	if ids := hubRoutes(); len(ids) != 0 {
+		t.Errorf("routes of /hub after remove: %v", ids)
+	}
+}
