@@ -126,33 +126,42 @@ func TestSelfLearningLAN(t *testing.T) {
 // self-learning on Ethernet needs: h1, h2, h3 on one bridge with Ethernet
 // multicast faces, a static route at h1 over the multicast face, a fetch
 // from h1 of an object at h3; every host on the LAN hears h1's Interests.
-func TestEthernetLAN(t *testing.T) {
+func TestEthernetLAN(t *testing.T) { testMulticastLAN(t, false) }
+
+// TestUDPMulticastLAN is TestEthernetLAN with UDP multicast faces
+// (224.0.23.170:56363 on each host's LAN interface).
+func TestUDPMulticastLAN(t *testing.T) { testMulticastLAN(t, true) }
+
+func testMulticastLAN(t *testing.T, udp bool) {
 	opts := setup(t)
-	const prefix = "/topo/ethlan"
+	prefix, group, kind := "/topo/ethlan", "ether://["+ethGroup+"]", "lan-ethernet"
+	if udp {
+		prefix, group, kind = "/topo/udpmlan", "udp4://224.0.23.170:56363", "lan-udp-multicast"
+	}
 	spec := topo.Spec{
 		Nodes:  []topo.Node{{Name: "h1"}, {Name: "h2"}, {Name: "h3"}},
-		LANs:   []topo.LAN{{Name: "0", Nodes: []string{"h1", "h2", "h3"}}},
+		LANs:   []topo.LAN{{Name: "0", Nodes: []string{"h1", "h2", "h3"}, UDPMulticast: udp}},
 		Routes: []topo.Route{{Node: "h1", Prefix: prefix, Via: "0"}},
 	}
 	n := topo.Start(t, spec, opts)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	h1, h2, h3 := n.Node("h1"), n.Node("h2"), n.Node("h3")
-	// `ndnflow fw` made the faces from its configuration (ether:// with
-	// local dev://…): permanent and multi-access, as NFD's.
+	// `ndnflow fw` made the faces from its configuration (the group's URI
+	// with local dev://…): permanent and multi-access, as NFD's.
 	fs, err := h1.Faces(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var mc []nfd.FaceStatus
 	for _, f := range fs {
-		if f.URI == "ether://["+ethGroup+"]" {
+		if f.URI == group {
 			mc = append(mc, f)
 		}
 	}
-	if len(mc) != 1 || !strings.HasPrefix(mc[0].LocalURI, "dev://") ||
+	if len(mc) != 1 || (!udp && !strings.HasPrefix(mc[0].LocalURI, "dev://")) ||
 		mc[0].FacePersistency != nfd.PersistencyPermanent || mc[0].LinkType != nfd.LinkMultiAccess {
-		t.Fatalf("h1's Ethernet multicast faces: %+v", mc)
+		t.Fatalf("h1's multicast faces %s: %+v", group, mc)
 	}
 
 	const size = 1 << 20
@@ -163,11 +172,11 @@ func TestEthernetLAN(t *testing.T) {
 	if fileSum(t, out) != want {
 		t.Fatal("h1 fetched an object that differs from the published one")
 	}
-	heard, err := h2.FaceCounters(ctx, ethGroup)
+	heard, err := h2.FaceCounters(ctx, strings.TrimSuffix(strings.TrimPrefix(group, "ether://["), "]"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	figures(t, "lan-ethernet", "nodes", n.ForwarderKind(), "bytes", s.Bytes, "segments", s.Segments,
+	figures(t, kind, "nodes", n.ForwarderKind(), "bytes", s.Bytes, "segments", s.Segments,
 		"goodput_mbps", fmt.Sprintf("%.1f", s.GoodputMbps), "bystander_h2_interests", heard.NInInterests)
 	if heard.NInInterests < s.Segments {
 		t.Errorf("h2 heard %d Interests on the LAN for %d segments; multicast reaches every host", heard.NInInterests, s.Segments)

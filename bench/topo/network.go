@@ -302,7 +302,7 @@ func (n *Network) build() error {
 			if err := n.ip(nd.NS, "link", "set", ifn, "up"); err != nil {
 				return err
 			}
-			nd.lanIf = append(nd.lanIf, lanIf{lan: lan.Name, ifname: ifn, mesh: lan.UDPMesh, index: li})
+			nd.lanIf = append(nd.lanIf, lanIf{lan: lan.Name, ifname: ifn, mesh: lan.UDPMesh, udpMcast: lan.UDPMulticast, index: li})
 			st.nodes[node] = pi
 		}
 		n.lans[lan.Name] = st

@@ -37,6 +37,7 @@ type NodeHandle struct {
 type lanIf struct {
 	lan, ifname string
 	mesh        bool
+	udpMcast    bool
 	index       int // of the LAN in Spec.LANs
 }
 
@@ -121,8 +122,11 @@ type cfgRoute struct {
 	Cost   uint64 `yaml:"cost"`
 }
 
-// etherMulticastURI is the FaceUri of the NDN Ethernet multicast group.
-const etherMulticastURI = "ether://[01:00:5e:00:17:aa]"
+// FaceUris of the NDN multicast groups, Ethernet and UDP.
+const (
+	etherMulticastURI = "ether://[01:00:5e:00:17:aa]"
+	udpMulticastURI   = "udp4://224.0.23.170:56363"
+)
 
 // writeConfig writes fw.yaml.
 func (nd *NodeHandle) writeConfig() error {
@@ -171,6 +175,7 @@ func (nd *NodeHandle) writeConfig() error {
 		c.Faces = append(c.Faces, cfgFace{URI: uri, Persistency: p})
 	}
 	lanDev := map[string]string{} // LAN → dev://<ifname> of its multicast face
+	lanURI := map[string]string{} // LAN → URI of its multicast face
 	for _, li := range nd.lanIf {
 		if li.mesh {
 			for _, peer := range n.spec.LANs[li.index].Nodes {
@@ -182,14 +187,18 @@ func (nd *NodeHandle) writeConfig() error {
 			continue
 		}
 		lanDev[li.lan] = "dev://" + li.ifname
-		c.Faces = append(c.Faces, cfgFace{URI: etherMulticastURI, Local: lanDev[li.lan]})
+		lanURI[li.lan] = etherMulticastURI
+		if li.udpMcast {
+			lanURI[li.lan] = udpMulticastURI
+		}
+		c.Faces = append(c.Faces, cfgFace{URI: lanURI[li.lan], Local: lanDev[li.lan]})
 	}
 	for _, r := range n.spec.Routes {
 		if r.Node != nd.Name {
 			continue
 		}
 		if dev, ok := lanDev[r.Via]; ok {
-			c.Routes = append(c.Routes, cfgRoute{Prefix: r.Prefix, Face: etherMulticastURI, Local: dev, Cost: r.Cost})
+			c.Routes = append(c.Routes, cfgRoute{Prefix: r.Prefix, Face: lanURI[r.Via], Local: dev, Cost: r.Cost})
 			continue
 		}
 		uri := nd.faceURI(nd.net.Link(r.Node, r.Via))

@@ -62,12 +62,13 @@ type Link struct {
 // LAN is a bridge that several nodes join, each with one veth to it
 // (address 10.202.<lan index>.<position in Nodes + 1>/24). By default each
 // node has an Ethernet multicast face (01:00:5E:00:17:AA) on it; with
-// UDPMesh each node instead has a static UDP face to every other node of
-// the LAN.
+// UDPMulticast a UDP multicast face (224.0.23.170:56363) instead; with
+// UDPMesh a static UDP face to every other node of the LAN.
 type LAN struct {
-	Name    string
-	Nodes   []string
-	UDPMesh bool
+	Name         string
+	Nodes        []string
+	UDPMesh      bool
+	UDPMulticast bool
 }
 
 // Route is a static route in Node's configuration: Prefix through its link
@@ -120,6 +121,9 @@ func (s *Spec) Check() error {
 	lans := map[string]map[string]bool{}
 	mesh := map[string]bool{}
 	for _, l := range s.LANs {
+		if l.UDPMesh && l.UDPMulticast {
+			return fmt.Errorf("topo: lan %s: UDPMesh and UDPMulticast exclude each other", l.Name)
+		}
 		mesh[l.Name] = l.UDPMesh
 		m := map[string]bool{}
 		for _, n := range l.Nodes {
