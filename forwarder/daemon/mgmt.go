@@ -138,7 +138,7 @@ func (n *Node) startManagement(ctx context.Context, c *Config) error {
 		if c.RIB.ReadvertiseNLSR {
 			a, b := face.NewMemPair(face.MemPairConfig{URIA: "internal://readvertise", URIB: "internal://forwarder"})
 			n.fw.AddFace(b, face.Config{})
-			n.listeners = append(n.listeners, newReadvertiser(r, newCertFetcher(a), n.log))
+			n.listeners = append(n.listeners, newReadvertiser(r, newCertFetcher(a), signer, n.log))
 		}
 	}
 	if c.HTTP != "" {

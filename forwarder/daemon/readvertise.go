@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/ndnflow/ndnflow/forwarder/rib"
 	"github.com/ndnflow/ndnflow/ndn"
 	nfd "github.com/ndnflow/ndnflow/ndn/mgmt"
+	"github.com/ndnflow/ndnflow/security"
 )
 
 // RIBSection configures what the RIB does beyond computing the FIB.
@@ -46,17 +48,19 @@ var nlsrPrefix = ndn.MustParseName("/localhost/nlsr")
 // /localhost and /localhop, is registered at the routing daemon once, and
 // unregistered when its last client route goes. When the daemon
 // (/localhost/nlsr) disappears, nothing is sent; when it comes back, every
-// prefix is registered again. Commands are unsigned command Interests (the
-// name, empty ApplicationParameters), as ndnd's dv accepts them; NFD signs
-// them with its default key.
+// prefix is registered again. Commands are signed command Interests
+// (SignatureNonce and SignatureTime, so that no two have the same name and
+// the content store never answers one), signed with the management
+// signing key or DigestSha256; NFD signs them with its default key.
 //
 // It runs one goroutine, which owns every field below.
 type readvertiser struct {
-	rib   *rib.RIB
-	exp   *certFetcher // expresses the commands through an internal face
-	log   *slog.Logger
-	state map[string]*rrState // by Name TLV-VALUE
-	avail bool
+	rib    *rib.RIB
+	signer ndn.Signer
+	exp    *certFetcher // expresses the commands through an internal face
+	log    *slog.Logger
+	state  map[string]*rrState // by Name TLV-VALUE
+	avail  bool
 	// available mirrors avail for other goroutines (tests).
 	available atomic.Bool
 	stop      chan struct{}
@@ -72,8 +76,13 @@ type rrState struct {
 	delay       time.Duration // retry delay
 }
 
-func newReadvertiser(r *rib.RIB, exp *certFetcher, log *slog.Logger) *readvertiser {
-	ra := &readvertiser{rib: r, exp: exp, log: log, state: map[string]*rrState{}, stop: make(chan struct{})}
+// newReadvertiser starts readvertising the routes of r through exp,
+// signing with signer (nil: DigestSha256).
+func newReadvertiser(r *rib.RIB, exp *certFetcher, signer ndn.Signer, log *slog.Logger) *readvertiser {
+	if signer == nil {
+		signer = security.DigestSha256{}
+	}
+	ra := &readvertiser{rib: r, exp: exp, signer: signer, log: log, state: map[string]*rrState{}, stop: make(chan struct{})}
 	ra.wg.Add(1)
 	go ra.run()
 	return ra
@@ -212,7 +221,13 @@ func (ra *readvertiser) command(verb string, prefix ndn.Name) error {
 	p := nfd.ControlParameters{Name: prefix, HasName: true, Origin: nfd.OriginClient, HasOrigin: true}
 	name := nlsrPrefix.Append(ndn.GenericComponent("rib"), ndn.GenericComponent(verb),
 		ndn.Component{Type: ndn.TtGenericNameComponent, Value: p.Encode()})
-	in := &ndn.Interest{Name: name, HasAppParams: true, MustBeFresh: true, Lifetime: readvertiseWait}
+	in := &ndn.Interest{Name: name, MustBeFresh: true, Lifetime: readvertiseWait}
+	nonce := make([]byte, 8)
+	rand.Read(nonce)
+	in.SigInfo = ndn.SigInfo{Nonce: nonce, Time: uint64(time.Now().UnixMilli()), HasTime: true}
+	if _, err := in.SignWith(ra.signer); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {

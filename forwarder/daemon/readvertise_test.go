@@ -65,7 +65,8 @@ func TestReadvertiseNLSR(t *testing.T) {
 	got := make(chan command, 16)
 	producerFunc(t, n, sock, "/localhost/nlsr", func(in *ndn.Interest) []byte {
 		var p nfd.ControlParameters
-		if in.Name.Len() < 5 || p.Decode(in.Name.At(4).Value) != nil {
+		if in.Name.Len() < 5 || p.Decode(in.Name.At(4).Value) != nil || !in.IsSigned || in.SigInfo.Type != ndn.SigDigestSha256 || !in.SigInfo.HasTime {
+			t.Errorf("routing daemon got %v signed %v %+v, want a command Interest signed with DigestSha256", in.Name, in.IsSigned, in.SigInfo)
 			return nil
 		}
 		got <- command{string(in.Name.At(3).Value), p.Name.String(), p.Origin}
