@@ -345,6 +345,20 @@ func (s *Server) facesCreate(r *request, p *nfd.ControlParameters) {
 	}()
 }
 
+// mtuUpdateOK reports whether faces/update may set the MTU override of f
+// to mtu. NFD refuses it (409) on transports with unlimited MTU (streams)
+// and below 64, and otherwise makes the face's MTU the smaller of mtu and
+// the transport's. ndnflow faces cannot change their MTU after creation
+// (face.Face has no race-free setter yet), so an mtu whose effective MTU
+// differs from the face's current one is refused too.
+func mtuUpdateOK(f *face.Face, mtu uint64) bool {
+	tmtu := f.Transport().Info().MTU
+	if f.Info().Stream || tmtu <= 0 || mtu < minMTU {
+		return false
+	}
+	return min(mtu, uint64(tmtu)) == uint64(f.Info().MTU)
+}
+
 func (s *Server) facesUpdate(r *request, p *nfd.ControlParameters) {
 	if p.FaceID == 0 {
 		s.respond(r, nfd.StatusNotFound, "No FaceId specified and IncomingFaceId not available", nil)
@@ -366,8 +380,7 @@ func (s *Server) facesUpdate(r *request, p *nfd.ControlParameters) {
 		bad.FacePersistency, bad.HasFacePersistency = p.FacePersistency, true
 		invalid = true
 	}
-	// ndnflow faces cannot change their MTU once created.
-	if p.HasMtu {
+	if p.HasMtu && !mtuUpdateOK(f, p.Mtu) {
 		bad.Mtu, bad.HasMtu = p.Mtu, true
 		invalid = true
 	}

@@ -224,6 +224,8 @@ func FaceStatus(f *face.Face) nfd.FaceStatus {
 		NInBytes: c.InFrameBytes.Load(), NOutBytes: c.OutFrameBytes.Load(),
 	}
 	st.Mtu, st.HasMtu = faceMTU(info), true
+	// NFD reports the time left before an on-demand face expires.
+	st.ExpirationPeriod, st.HasExpirationPeriod = f.IdleRemaining()
 	st.Flags = faceFlags(f)
 	return st
 }

@@ -716,3 +716,88 @@ func TestFacesCreateRace(t *testing.T) {
 		t.Fatalf("faces/create racing an on-demand face: %v %v", r.String(), p.String())
 	}
 }
+
+// TestFacesListExpiration checks that faces/list reports the time left
+// before an on-demand face is closed for idleness (NFD's ExpirationPeriod),
+// and nothing for other faces; a face made persistent stops reporting it.
+func TestFacesListExpiration(t *testing.T) {
+	e := newEnv(t, mgmt.Options{})
+	c := e.newClient(nil)
+	od := nonLocalInfo
+	od.OnDemand = true
+	onDemand := e.newClient(&od)
+	list := func() map[uint64]nfd.FaceStatus {
+		t.Helper()
+		b, err := c.dataset("faces/list")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := nfd.DecodeFaceStatusList(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[uint64]nfd.FaceStatus{}
+		for _, f := range l {
+			m[f.FaceID] = f
+		}
+		return m
+	}
+	m := list()
+	if f := m[onDemand.id]; f.FacePersistency != nfd.PersistencyOnDemand || !f.HasExpirationPeriod ||
+		f.ExpirationPeriod <= 0 || f.ExpirationPeriod > 600*time.Second {
+		t.Errorf("on-demand face: %+v; want ExpirationPeriod in (0, 600 s]", f)
+	}
+	for _, id := range []uint64{mgmt.FaceID, c.id} {
+		if m[id].HasExpirationPeriod {
+			t.Errorf("face %d reports ExpirationPeriod: %+v", id, m[id])
+		}
+	}
+	c.mustOK(nfd.FacesUpdate, &nfd.ControlParameters{FaceID: onDemand.id, HasFaceID: true,
+		FacePersistency: nfd.PersistencyPersistent, HasFacePersistency: true})
+	if f := list()[onDemand.id]; f.HasExpirationPeriod {
+		t.Errorf("face made persistent still reports ExpirationPeriod: %+v", f)
+	}
+}
+
+// TestFacesUpdateMtu checks faces/update's Mtu as NFD answers it: accepted
+// on datagram faces (the face's MTU becomes the smaller of it and the
+// transport's), 409 with the Mtu in the body on transports with unlimited
+// MTU (streams) and below 64. An Mtu that would lower a face's MTU is
+// refused too: ndnflow faces cannot change their MTU after creation.
+func TestFacesUpdateMtu(t *testing.T) {
+	e := newEnv(t, mgmt.Options{})
+	c := e.newClient(nil)
+	dgram := nonLocalInfo
+	dgram.MTU = 8800
+	udp := e.newClient(&dgram)
+	stream := face.TransportInfo{LocalURI: "tcp4://192.0.2.1:6363", RemoteURI: "tcp4://192.0.2.2:6363", Scope: face.ScopeNonLocal, Stream: true}
+	tcp := e.newClient(&stream)
+	for _, tc := range []struct {
+		name    string
+		id      uint64
+		mtu     uint64
+		code    uint32
+		bodyMtu uint64
+	}{
+		{"datagram, its MTU", udp.id, 8800, 200, 8800},
+		{"datagram, above its transport's", udp.id, 9000, 200, 8800},
+		{"datagram, minimum", udp.id, 63, 409, 63},
+		{"datagram, lower (not supported)", udp.id, 1400, 409, 1400},
+		{"stream", tcp.id, 8800, 409, 8800},
+		{"unlimited datagram (in-memory)", c.id, 1400, 409, 1400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, ok := c.command(nfd.FacesUpdate, &nfd.ControlParameters{FaceID: tc.id, HasFaceID: true, Mtu: tc.mtu, HasMtu: true})
+			body, _, err := r.Params()
+			if !ok || err != nil || r.Code != tc.code || !body.HasMtu || body.Mtu != tc.bodyMtu {
+				t.Fatalf("faces/update Mtu=%d: %v (%v, %v); want %d with Mtu %d", tc.mtu, r.String(), ok, err, tc.code, tc.bodyMtu)
+			}
+			if tc.code == 200 && (body.FaceID != tc.id || !body.HasFacePersistency || !body.HasFlags) {
+				t.Errorf("200 body lacks the face's properties: %v", body.String())
+			}
+			if tc.code == 409 && (r.Text != "Invalid properties specified" || body.HasFaceID) {
+				t.Errorf("409: %v, want only the offending Mtu in the body", r.String())
+			}
+		})
+	}
+}
