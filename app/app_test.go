@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -382,5 +383,52 @@ func TestExpressAggregated(t *testing.T) {
 				t.Errorf("%d unsolicited Data, want %d", got, tt.entries-1)
 			}
 		})
+	}
+}
+
+// TestServeRelease checks that ServeOptions.Release gets back every Data
+// the handler returned, after it was sent, and nothing else.
+func TestServeRelease(t *testing.T) {
+	fwd := newFwd(t)
+	prod, cons := memClient(t, fwd, apptest.LinkOptions{}), memClient(t, fwd, apptest.LinkOptions{})
+	prefix := ndn.MustParseName("/release")
+	var mu sync.Mutex
+	returned := map[*ndn.Data]bool{}
+	released := 0
+	h := func(_ context.Context, i *ndn.Interest) (*ndn.Data, error) {
+		if i.Name.At(-1).String() == "none" {
+			return nil, nil
+		}
+		d := &ndn.Data{Name: i.Name.Clone(), Content: []byte("r")}
+		mu.Lock()
+		returned[d] = true
+		mu.Unlock()
+		return d, nil
+	}
+	rel := func(d *ndn.Data) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !returned[d] {
+			t.Errorf("Release got a Data the handler did not return")
+		}
+		delete(returned, d)
+		released++
+	}
+	if _, err := prod.Serve(ctxT(t, 5*time.Second), prefix, h, app.ServeOptions{Release: rel}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if _, err := cons.Express(ctxT(t, 5*time.Second), &ndn.Interest{Name: prefix.Append(ndn.SegmentComponent(uint64(i)))}, app.ExpressOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := &ndn.Interest{Name: prefix.Append(ndn.GenericComponent("none")), Lifetime: 50 * time.Millisecond}
+	if _, err := cons.Express(ctxT(t, 5*time.Second), in, app.ExpressOptions{}); !errors.Is(err, app.ErrTimeout) {
+		t.Fatalf("unanswered Interest: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if released != 5 || len(returned) != 0 {
+		t.Errorf("released %d Data, %d not released; want 5 and 0", released, len(returned))
 	}
 }

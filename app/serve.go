@@ -54,6 +54,11 @@ type ServeOptions struct {
 	AnnounceExpiration time.Duration
 	// Origin and Cost go into rib/register; defaults 0 (app) and 0.
 	Origin, Cost uint64
+	// Release, when set, is called with every non-nil Data the handler
+	// returned, once its bytes have been copied into the send queue (or
+	// dropped): the handler may then reuse the Data and its buffer. It
+	// runs on the goroutine that ran the handler.
+	Release func(d *ndn.Data)
 }
 
 func (o *ServeOptions) applyDefaults() {
@@ -249,6 +254,9 @@ func (p *Producer) handle(pkt *Packet) {
 	}
 	if d == nil {
 		return
+	}
+	if p.opts.Release != nil {
+		defer p.opts.Release(d)
 	}
 	w := d.Wire()
 	if w == nil {

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/ndnflow/ndnflow/app"
 	"github.com/ndnflow/ndnflow/app/rdr"
 	"github.com/ndnflow/ndnflow/ndn"
 	"github.com/ndnflow/ndnflow/security"
+	"github.com/ndnflow/ndnflow/tlv"
 )
 
 // DefaultChunkSize is the Content size of every segment but the last: large
@@ -182,7 +184,7 @@ func PublishReaderAt(ctx context.Context, c *app.Client, name ndn.Name, r io.Rea
 	if size > 0 {
 		final = uint64((size - 1) / int64(opts.ChunkSize))
 	}
-	src := &readerAtSource{r: r, size: size, versioned: versioned, final: final, opts: opts}
+	src := newReaderAtSource(r, size, versioned, final, opts)
 	return serve(ctx, c, versioned, final, src, opts)
 }
 
@@ -276,29 +278,120 @@ func decodeData(w []byte) (*ndn.Data, error) {
 	return d, nil
 }
 
+// readerAtSource reads and signs a segment when it is asked for, into a
+// pooled buffer that the Producer hands back through ServeOptions.Release
+// once the reply is queued: serving one allocates nothing but what the
+// Signer does (DigestSha256: its 32-octet value). Safe for concurrent use.
 type readerAtSource struct {
 	r         io.ReaderAt
 	size      int64
 	versioned ndn.Name
 	final     uint64
 	opts      PublishOptions
+	meta      []byte // MetaInfo element: the same for every segment
+	sigInfo   []byte // SignatureInfo element
+	bufLen    int
+
+	pool sync.Pool  // *fileSegment
+	mu   sync.Mutex // protects live
+	live map[*ndn.Data]*fileSegment
+}
+
+// fileSegment is one segment being served: its Data and the buffer its
+// Wire aliases.
+type fileSegment struct {
+	d   ndn.Data
+	buf []byte
+}
+
+// segHeadroom is room left in front of the signed portion for the Data
+// TLV's type and length (at most 1+5 octets).
+const segHeadroom = 8
+
+func newReaderAtSource(r io.ReaderAt, size int64, versioned ndn.Name, final uint64, opts PublishOptions) *readerAtSource {
+	s := &readerAtSource{r: r, size: size, versioned: versioned, final: final, opts: opts, live: make(map[*ndn.Data]*fileSegment)}
+	fb := ndn.SegmentComponent(final)
+	metaVal := tlv.NNIElementLen(ndn.TtFreshnessPeriod, uint64(opts.Freshness/time.Millisecond)) +
+		tlv.ElementLen(ndn.TtFinalBlockID, fb.Length())
+	s.meta = tlv.AppendTL(nil, ndn.TtMetaInfo, metaVal)
+	s.meta = tlv.AppendNNIElement(s.meta, ndn.TtFreshnessPeriod, uint64(opts.Freshness/time.Millisecond))
+	s.meta = tlv.AppendTL(s.meta, ndn.TtFinalBlockID, fb.Length())
+	s.meta = fb.Append(s.meta)
+	si := ndn.SigInfo{Type: opts.Signer.SigType(), KeyLocator: opts.Signer.KeyLocator()}
+	s.sigInfo = si.AppendTLV(nil, ndn.TtSignatureInfo)
+	// Name (prefix + a 10-octet segment component at most), MetaInfo,
+	// Content, SignatureInfo, SignatureValue (room for any signature
+	// ndnflow makes), plus the Data TL in the headroom.
+	s.bufLen = segHeadroom + tlv.ElementLen(ndn.TtName, len(versioned.Value())+10) + len(s.meta) +
+		tlv.ElementLen(ndn.TtContent, opts.ChunkSize) + len(s.sigInfo) + tlv.ElementLen(ndn.TtSignatureValue, 1024)
+	return s
 }
 
 func (s *readerAtSource) segment(seg uint64) (*ndn.Data, error) {
 	if seg > s.final {
 		return nil, errNoSegment
 	}
-	off := int64(seg) * int64(s.opts.ChunkSize)
-	n := min(int64(s.opts.ChunkSize), s.size-off)
-	buf := make([]byte, n)
-	if _, err := s.r.ReadAt(buf, off); err != nil && !(errors.Is(err, io.EOF) && n == int64(len(buf))) {
+	fs, _ := s.pool.Get().(*fileSegment)
+	if fs == nil {
+		fs = &fileSegment{buf: make([]byte, s.bufLen)}
+	}
+	d, err := s.build(fs, seg)
+	if err != nil {
+		s.pool.Put(fs)
 		return nil, err
 	}
-	w, err := makeSegment(s.versioned, seg, buf, s.final, true, &s.opts)
+	s.mu.Lock()
+	s.live[d] = fs
+	s.mu.Unlock()
+	return d, nil
+}
+
+// build encodes, reads and signs segment seg into fs.
+func (s *readerAtSource) build(fs *fileSegment, seg uint64) (*ndn.Data, error) {
+	off := int64(seg) * int64(s.opts.ChunkSize)
+	n := int(min(int64(s.opts.ChunkSize), s.size-off))
+	nv := s.versioned.Value()
+	segLen := 2 + tlv.NNILen(seg)
+	b := fs.buf[:segHeadroom]
+	b = tlv.AppendTL(b, ndn.TtName, len(nv)+segLen)
+	b = append(b, nv...)
+	b = append(b, ndn.TtSegmentNameComponent, byte(tlv.NNILen(seg)))
+	b = tlv.AppendNNI(b, seg)
+	b = append(b, s.meta...)
+	b = tlv.AppendTL(b, ndn.TtContent, n)
+	content := b[len(b) : len(b)+n]
+	if m, err := s.r.ReadAt(content, off); err != nil && !(errors.Is(err, io.EOF) && m == len(content)) {
+		return nil, err
+	}
+	b = b[:len(b)+n]
+	b = append(b, s.sigInfo...)
+	sig, err := s.opts.Signer.Sign(b[segHeadroom:])
 	if err != nil {
 		return nil, err
 	}
-	return decodeData(w)
+	vlen := len(b) - segHeadroom + tlv.ElementLen(ndn.TtSignatureValue, len(sig))
+	if len(b)+tlv.ElementLen(ndn.TtSignatureValue, len(sig)) > cap(b) {
+		return nil, fmt.Errorf("segmented: %d-octet signature does not fit", len(sig))
+	}
+	b = tlv.AppendElement(b, ndn.TtSignatureValue, sig)
+	start := segHeadroom - tlv.TLLen(ndn.TtData, vlen)
+	tlv.AppendTL(fs.buf[start:start], ndn.TtData, vlen)
+	if err := fs.d.Decode(b[start:]); err != nil {
+		return nil, err
+	}
+	return &fs.d, nil
+}
+
+// release takes back the buffer of a Data that segment returned.
+func (s *readerAtSource) release(d *ndn.Data) {
+	s.mu.Lock()
+	fs := s.live[d]
+	delete(s.live, d)
+	s.mu.Unlock()
+	if fs != nil {
+		fs.d = ndn.Data{}
+		s.pool.Put(fs)
+	}
 }
 
 var errNoSegment = errors.New("segmented: no such segment")
@@ -308,8 +401,11 @@ func serve(ctx context.Context, c *app.Client, versioned ndn.Name, final uint64,
 	p := &Publication{Name: versioned, Final: final, prefix: versioned.Prefix(-1), src: src, signer: opts.Signer}
 	so := opts.Serve
 	so.Signer = opts.Signer
-	if _, ok := src.(memSource); ok {
+	switch src := src.(type) {
+	case memSource:
 		so.Inline = true // prepared Data: microseconds, never blocks
+	case *readerAtSource:
+		so.Release = src.release
 	}
 	prod, err := c.Serve(ctx, p.prefix, p.handle, so)
 	if err != nil {
