@@ -18,7 +18,8 @@
 // commands from local faces are accepted whatever their signature;
 // commands from other faces need a Validator (trust anchors, replay
 // checks), and /localhop/nfd commands from non-local faces need the
-// Localhop validator, which is off by default. For authorization a face
+// Localhop validator, which is off by default (they then get no answer,
+// as NFD does not serve /localhop/nfd without rib.localhop_security). For authorization a face
 // is local when its scope is local (Unix sockets, loopback TCP and
 // WebSocket) or when both of its ends are loopback addresses (loopback
 // UDP, as ndnd decides); see docs/management.md.

@@ -32,7 +32,8 @@ type Auth struct {
 	// RequireLocal makes commands from local faces pass Validator too.
 	RequireLocal bool
 	// Localhop checks /localhop/nfd RIB commands from non-local faces
-	// (NFD's rib.localhop_security). Nil (the default) rejects them.
+	// (NFD's rib.localhop_security). Nil (the default) leaves them
+	// unanswered, as NFD, which then does not serve the prefix.
 	Localhop *trust.Validator
 }
 
@@ -347,6 +348,11 @@ func (s *Server) authorize(r *request, localhop bool) authResult {
 	case local && !a.RequireLocal:
 		return authAccept
 	case localhop && !local:
+		if a.Localhop == nil {
+			// NFD does not serve /localhop/nfd without
+			// rib.localhop_security: the command gets no answer.
+			return authSilent
+		}
 		v = a.Localhop
 	default:
 		v = a.Validator

@@ -505,10 +505,15 @@ func TestAuthorization(t *testing.T) {
 		if r, ok := local.command(nfd.RibRegister, p); !ok || !r.OK() {
 			t.Fatalf("local: %v", r.String())
 		}
-		// /localhop from a non-local face: 403 unless configured.
-		r, ok := remote.commandAt("/localhop/nfd", nfd.RibRegister, p, key, false)
-		if !ok || r.Code != 403 || r.Text != "authorization rejected" || r.Body != nil {
-			t.Fatalf("localhop from non-local: %v %v", r.String(), ok)
+		// /localhop from a non-local face: no answer unless configured
+		// (NFD does not serve the prefix), whatever the signature.
+		for _, signer := range []ndn.Signer{key, security.DigestSha256{}} {
+			if r, ok := remote.commandAt("/localhop/nfd", nfd.RibRegister, p, signer, false); ok {
+				t.Fatalf("localhop from non-local (%T) answered: %v", signer, r.String())
+			}
+		}
+		if ents := ribEntries(t, local); len(ents) != 1 || ents[0].Routes[0].FaceID != local.id {
+			t.Fatalf("rib after unanswered localhop commands = %+v", ents)
 		}
 		// /localhop from a local face is served.
 		if r, ok := local.commandAt("/localhop/nfd", nfd.RibRegister, p, security.DigestSha256{}, false); !ok || !r.OK() {
@@ -517,6 +522,17 @@ func TestAuthorization(t *testing.T) {
 		// /localhost from a non-local face never reaches management.
 		if r, ok := remote.commandAt("/localhost/nfd", nfd.RibRegister, p, key, false); ok {
 			t.Fatalf("/localhost from non-local answered: %v", r.String())
+		}
+	})
+
+	t.Run("command anchors only", func(t *testing.T) {
+		// Trust anchors for commands do not open /localhop/nfd to
+		// non-local faces: it stays unanswered, as NFD without
+		// rib.localhop_security.
+		e := newEnv(t, mgmt.Options{Auth: mgmt.Auth{Validator: v}})
+		remote := e.newClient(&nonLocalInfo)
+		if r, ok := remote.commandAt("/localhop/nfd", nfd.RibRegister, p, key, false); ok {
+			t.Fatalf("localhop from non-local answered: %v", r.String())
 		}
 	})
 
