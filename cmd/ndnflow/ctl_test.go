@@ -71,7 +71,7 @@ func startFw(t *testing.T, bin, config string) *runningFw {
 		}
 	})
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if _, err := os.Stat(r.sock); err == nil {
+		if acceptsConn("unix", r.sock) && acceptsConn("tcp", r.tcpAddr) {
 			break
 		}
 		select {

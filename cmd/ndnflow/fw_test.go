@@ -143,9 +143,10 @@ routes:
 		cmd.Process.Kill()
 		<-exited
 	}()
-	// Wait for the Unix socket.
+	// Wait until the Unix and TCP listeners accept connections: the socket
+	// file appears before listen(2), and the TCP listener starts after it.
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if _, err := os.Stat(sock); err == nil {
+		if acceptsConn("unix", sock) && acceptsConn("tcp", tcpAddr) {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -319,4 +320,14 @@ func bulk(t *testing.T, tr face.Transport, kind string) {
 			t.Fatalf("%s: bulk transfer incomplete: %d of %d", kind, len(done), segs)
 		}
 	}
+}
+
+// acceptsConn reports whether a listener at addr accepts a connection now.
+func acceptsConn(network, addr string) bool {
+	c, err := net.DialTimeout(network, addr, time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
 }
