@@ -30,3 +30,11 @@ var ErrExists = errors.New("face: a transport for this remote endpoint exists")
 // ErrNonLocal is returned when local fields are enabled on a non-local face
 // (NFD allows them only on local-scope faces).
 var ErrNonLocal = errors.New("face: local fields need a local-scope face")
+
+// ErrMTUFixed is returned by SetMTU on a face whose transport does not
+// fragment: streams and transports without an MTU limit (NFD refuses MTU
+// overrides on them).
+var ErrMTUFixed = errors.New("face: transport does not support MTU changes")
+
+// ErrMTUTooSmall is returned by SetMTU for an MTU below MinMTU.
+var ErrMTUTooSmall = errors.New("face: MTU below the minimum")

@@ -38,6 +38,7 @@ type Config struct {
 	LocalFields bool
 	// MTU overrides the transport's MTU (0: use Info().MTU). Packets whose
 	// frame exceeds the MTU are fragmented (datagram transports only).
+	// Change it later with SetMTU.
 	MTU int
 	// QueueLen is the send queue capacity in packets; default 1024. A full
 	// queue drops (DropQueueFull).
@@ -139,6 +140,7 @@ type Face struct {
 
 	persistency atomic.Uint32
 	localFields atomic.Bool
+	mtu         atomic.Int64 // frame size limit; 0: none (streams)
 	state       atomic.Uint32
 	epoch       time.Time
 	lastRx      atomic.Int64
@@ -175,6 +177,7 @@ func New(t Transport, cfg Config) *Face {
 	}
 	f.persistency.Store(uint32(cfg.Persistency))
 	f.localFields.Store(cfg.LocalFields)
+	f.mtu.Store(int64(cfg.MTU))
 	f.rx.init(f)
 	if cfg.Reliability {
 		f.rel = newReliability(f, rand.Uint64())
@@ -206,11 +209,42 @@ func (f *Face) ID() uint64 { return f.cfg.ID }
 // Transport returns the face's transport.
 func (f *Face) Transport() Transport { return f.t }
 
-// Info returns the transport's description, with MTU as the face uses it.
+// Info returns the transport's description, with MTU as the face uses it
+// (Config.MTU or the last SetMTU).
 func (f *Face) Info() TransportInfo {
 	i := f.info
-	i.MTU = f.cfg.MTU
+	i.MTU = int(f.mtu.Load())
 	return i
+}
+
+// MinMTU is the smallest MTU SetMTU accepts (NFD's MIN_MTU).
+const MinMTU = 64
+
+// CanSetMTU reports whether SetMTU(mtu) would succeed, as NFD's
+// canOverrideMtuTo: only a datagram transport with an MTU limit (UDP
+// unicast and multicast, Ethernet) fragments, so only its faces may change
+// their MTU (else ErrMTUFixed); mtu must be at least MinMTU (else
+// ErrMTUTooSmall).
+func (f *Face) CanSetMTU(mtu int) error {
+	if f.info.Stream || f.info.MTU <= 0 {
+		return ErrMTUFixed
+	}
+	if mtu < MinMTU {
+		return ErrMTUTooSmall
+	}
+	return nil
+}
+
+// SetMTU overrides the face's MTU (NFD faces/update Mtu): the effective
+// MTU, which Info reports, becomes the smaller of mtu and the transport's.
+// It fails, changing nothing, when CanSetMTU does. The send routine applies
+// it from its next batch on; frames already written are not refragmented.
+func (f *Face) SetMTU(mtu int) error {
+	if err := f.CanSetMTU(mtu); err != nil {
+		return err
+	}
+	f.mtu.Store(int64(min(mtu, f.info.MTU)))
+	return nil
 }
 
 // Counters returns the face's counters; read them with Load.

@@ -254,7 +254,7 @@ func (t *txState) sendBatch(items []*txItem) error {
 	c := &f.ctr
 	now := f.now()
 	var cb counterBatch
-	mtu := f.cfg.MTU
+	mtu := int(f.mtu.Load()) // once per batch: SetMTU may change it
 	rel := f.rel
 	var acks []uint64
 	if rel != nil {
