@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/ndnflow/ndnflow/face"
 	"github.com/ndnflow/ndnflow/forwarder"
@@ -21,8 +22,9 @@ const maxDepth = 32
 // ERASE_LIMIT).
 const csEraseLimit = 256
 
-// minMTU is the smallest MTU faces/create and faces/update accept.
-const minMTU = 64
+// minMTU is the smallest MTU faces/create accepts; faces/update leaves the
+// check to face.Face.CanSetMTU, which uses the same bound.
+const minMTU = face.MinMTU
 
 const textOK = "OK"
 
@@ -345,19 +347,9 @@ func (s *Server) facesCreate(r *request, p *nfd.ControlParameters) {
 	}()
 }
 
-// mtuUpdateOK reports whether faces/update may set the MTU override of f
-// to mtu. NFD refuses it (409) on transports with unlimited MTU (streams)
-// and below 64, and otherwise makes the face's MTU the smaller of mtu and
-// the transport's. ndnflow faces cannot change their MTU after creation
-// (face.Face has no race-free setter yet), so an mtu whose effective MTU
-// differs from the face's current one is refused too.
-func mtuUpdateOK(f *face.Face, mtu uint64) bool {
-	tmtu := f.Transport().Info().MTU
-	if f.Info().Stream || tmtu <= 0 || mtu < minMTU {
-		return false
-	}
-	return min(mtu, uint64(tmtu)) == uint64(f.Info().MTU)
-}
+// updateMTU converts a faces/update Mtu for face.Face.SetMTU; values beyond
+// int32 only mean "the transport's MTU".
+func updateMTU(mtu uint64) int { return int(min(mtu, math.MaxInt32)) }
 
 func (s *Server) facesUpdate(r *request, p *nfd.ControlParameters) {
 	if p.FaceID == 0 {
@@ -380,13 +372,21 @@ func (s *Server) facesUpdate(r *request, p *nfd.ControlParameters) {
 		bad.FacePersistency, bad.HasFacePersistency = p.FacePersistency, true
 		invalid = true
 	}
-	if p.HasMtu && !mtuUpdateOK(f, p.Mtu) {
+	// NFD's canOverrideMtuTo: refused below 64 and on transports that do
+	// not fragment (streams, unlimited MTU).
+	if p.HasMtu && f.CanSetMTU(updateMTU(p.Mtu)) != nil {
 		bad.Mtu, bad.HasMtu = p.Mtu, true
 		invalid = true
 	}
 	if invalid {
 		s.respond(r, nfd.StatusConflict, "Invalid properties specified", &bad)
 		return
+	}
+	if p.HasMtu {
+		// Cannot fail: CanSetMTU accepted it and depends only on the
+		// transport's fixed Info. The face's MTU becomes the smaller of
+		// Mtu and the transport's, which the response reports.
+		_ = f.SetMTU(updateMTU(p.Mtu))
 	}
 	if p.HasFacePersistency {
 		f.SetPersistency(face.Persistency(p.FacePersistency))

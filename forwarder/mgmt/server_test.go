@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"strings"
 	"testing"
@@ -776,10 +777,10 @@ func TestFacesListExpiration(t *testing.T) {
 }
 
 // TestFacesUpdateMtu checks faces/update's Mtu as NFD answers it: accepted
-// on datagram faces (the face's MTU becomes the smaller of it and the
-// transport's), 409 with the Mtu in the body on transports with unlimited
-// MTU (streams) and below 64. An Mtu that would lower a face's MTU is
-// refused too: ndnflow faces cannot change their MTU after creation.
+// on datagram faces, whose MTU becomes the smaller of it and the
+// transport's (200 with that effective Mtu), 409 with the Mtu in the body
+// on transports with unlimited MTU (streams, in-memory) and below 64. The
+// cases run in order on the same faces; a refused update changes nothing.
 func TestFacesUpdateMtu(t *testing.T) {
 	e := newEnv(t, mgmt.Options{})
 	c := e.newClient(nil)
@@ -792,27 +793,44 @@ func TestFacesUpdateMtu(t *testing.T) {
 		name    string
 		id      uint64
 		mtu     uint64
+		pers    nfd.FacePersistency // sent when not 0xff
 		code    uint32
 		bodyMtu uint64
+		faceMtu int // the face's MTU afterwards
 	}{
-		{"datagram, its MTU", udp.id, 8800, 200, 8800},
-		{"datagram, above its transport's", udp.id, 9000, 200, 8800},
-		{"datagram, minimum", udp.id, 63, 409, 63},
-		{"datagram, lower (not supported)", udp.id, 1400, 409, 1400},
-		{"stream", tcp.id, 8800, 409, 8800},
-		{"unlimited datagram (in-memory)", c.id, 1400, 409, 1400},
+		{"datagram, its MTU", udp.id, 8800, 0xff, 200, 8800, 8800},
+		{"datagram, above its transport's", udp.id, 9000, 0xff, 200, 8800, 8800},
+		{"datagram, lower", udp.id, 1400, 0xff, 200, 1400, 1400},
+		{"datagram, minimum", udp.id, 64, 0xff, 200, 64, 64},
+		{"datagram, below minimum", udp.id, 63, 0xff, 409, 63, 64},
+		{"datagram, with invalid persistency", udp.id, 1400, 9, 409, 0, 64},
+		{"datagram, back above its transport's", udp.id, math.MaxUint64, 0xff, 200, 8800, 8800},
+		{"datagram, lower with persistency", udp.id, 1000, nfd.PersistencyPermanent, 200, 1000, 1000},
+		{"stream", tcp.id, 8800, 0xff, 409, 8800, 0},
+		{"unlimited datagram (in-memory)", c.id, 1400, 0xff, 409, 1400, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r, ok := c.command(nfd.FacesUpdate, &nfd.ControlParameters{FaceID: tc.id, HasFaceID: true, Mtu: tc.mtu, HasMtu: true})
+			p := &nfd.ControlParameters{FaceID: tc.id, HasFaceID: true, Mtu: tc.mtu, HasMtu: true}
+			if tc.pers != 0xff {
+				p.FacePersistency, p.HasFacePersistency = tc.pers, true
+			}
+			r, ok := c.command(nfd.FacesUpdate, p)
 			body, _, err := r.Params()
-			if !ok || err != nil || r.Code != tc.code || !body.HasMtu || body.Mtu != tc.bodyMtu {
+			if !ok || err != nil || r.Code != tc.code || body.HasMtu != (tc.bodyMtu != 0) || body.Mtu != tc.bodyMtu {
 				t.Fatalf("faces/update Mtu=%d: %v (%v, %v); want %d with Mtu %d", tc.mtu, r.String(), ok, err, tc.code, tc.bodyMtu)
 			}
 			if tc.code == 200 && (body.FaceID != tc.id || !body.HasFacePersistency || !body.HasFlags) {
 				t.Errorf("200 body lacks the face's properties: %v", body.String())
 			}
 			if tc.code == 409 && (r.Text != "Invalid properties specified" || body.HasFaceID) {
-				t.Errorf("409: %v, want only the offending Mtu in the body", r.String())
+				t.Errorf("409: %v, want only the offending fields in the body", r.String())
+			}
+			f, ok := e.fw.Face(tc.id)
+			if !ok {
+				t.Fatalf("face %d gone", tc.id)
+			}
+			if got := f.Info().MTU; got != tc.faceMtu {
+				t.Errorf("face MTU after the update = %d, want %d", got, tc.faceMtu)
 			}
 		})
 	}
