@@ -54,9 +54,18 @@ type Config struct {
 	Window int
 	// FIBSize is the number of extra routes registered; default 0.
 	FIBSize int
-	// CSHit is the fraction of Interests that repeat a name fetched before
-	// (so a forwarder with a content store can answer them); default 0.
+	// CSHit is the fraction of measured fwd Interests that repeat a name of
+	// the flow's working set, so a forwarder whose content store holds the
+	// set answers them from it; the rest ask for new names. Each flow's
+	// first CSSet Interests fetch its set once (during the warm-up, when
+	// the warm-up is long enough), so with CSHit 1 every later Interest
+	// repeats a cached name. Default 0.
 	CSHit float64
+	// CSSet is the number of names in each flow's working set (with
+	// CSHit > 0); default 1000, at least Window. cs_hit_ratio reaches
+	// CSHit only when the CS holds Flows×CSSet/CSHit Data: a set name
+	// comes back every CSSet/CSHit Interests of its flow.
+	CSSet int
 	// Duration is the measured interval; default 10 s. Warmup precedes it;
 	// default 2 s (0 keeps the default; use a negative value for none).
 	Duration, Warmup time.Duration
@@ -118,6 +127,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Window == 0 {
 		c.Window = 32
+	}
+	if c.CSSet == 0 {
+		c.CSSet = 1000
 	}
 	if c.Duration == 0 {
 		c.Duration = 10 * time.Second
@@ -198,6 +210,10 @@ func (c *Config) Validate() error {
 		return bad("--fib-size %d: want 0..1000000", c.FIBSize)
 	case c.CSHit < 0 || c.CSHit > 1:
 		return bad("--cs-hit %v: want a fraction in [0, 1]", c.CSHit)
+	case c.CSSet < 1 || c.CSSet > 1<<20:
+		return bad("--cs-set %d: want 1..%d", c.CSSet, 1<<20)
+	case c.CSHit > 0 && c.CSSet < c.Window:
+		return bad("--cs-set %d is smaller than --window %d (a name would be asked again while still pending)", c.CSSet, c.Window)
 	case c.Duration < 0:
 		return bad("--duration %v must be positive", c.Duration)
 	case c.ObjectSize < 1:

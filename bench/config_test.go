@@ -34,6 +34,8 @@ func TestConfigValidate(t *testing.T) {
 		{"window", Config{Window: 5000, Spawn: spawn}, "--window"},
 		{"fib", Config{FIBSize: -2, Spawn: spawn}, "--fib-size"},
 		{"cs-hit", Config{CSHit: 1.5, Spawn: spawn}, "--cs-hit"},
+		{"cs-set", Config{CSSet: -1, Spawn: spawn}, "--cs-set"},
+		{"cs-set below window", Config{CSHit: 1, CSSet: 16, Window: 32, Spawn: spawn}, "--cs-set 16"},
 		{"duration", Config{Duration: -time.Second, Spawn: spawn}, "--duration"},
 		{"timeout", Config{Timeout: time.Millisecond, Spawn: spawn}, "--timeout"},
 		{"repeat", Config{Repeat: -1, Spawn: spawn}, "--repeat"},

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"math"
 	"math/bits"
 	"sync"
 	"sync/atomic"
@@ -21,8 +22,12 @@ type slot struct {
 	nameSeq uint64
 	sent    time.Duration // since the consumer's epoch
 	state   uint8
-	used    bool // nameSeq names Data fetched before (a CS-hit candidate)
 }
+
+// setFlag marks the sequence numbers of working-set names: name j of the
+// set carries setFlag|j, new names carry their count (below setFlag), so
+// the two never collide.
+const setFlag = uint64(1) << 63
 
 // flowStats are a consumer's running totals; the runner diffs two
 // snapshots to get the figures of the measured interval.
@@ -53,7 +58,11 @@ type consumerConfig struct {
 	tmpl    interestTemplate
 	window  int
 	timeout time.Duration
+	// csHit is the fraction of Interests, after the first csSet, that
+	// repeat a working-set name; csSet is the working set's size (> 0
+	// when csHit > 0). The first csSet Interests fetch the set once.
 	csHit   float64
+	csSet   int
 	payload int
 	// segments > 0 makes a fetch consumer: names 0..segments-1, lost ones
 	// sent again, done when all arrived.
@@ -72,10 +81,16 @@ type consumer struct {
 	c   *conn
 	cfg consumerConfig
 
-	mu        sync.Mutex
-	slots     []slot
-	mask      uint64
-	next      uint64
+	mu    sync.Mutex
+	slots []slot
+	mask  uint64
+	next  uint64 // the next new name
+	// setSlots are the outstanding Interests for working-set names,
+	// indexed by j; setNext is the next set name, setSent how many
+	// Interests for set names were sent.
+	setSlots  []slot
+	setNext   uint64
+	setSent   uint64
 	inflight  int
 	rng       uint64
 	hitThresh uint64
@@ -106,8 +121,13 @@ func newConsumer(c *conn, cfg consumerConfig) *consumer {
 		wake:     make(chan struct{}, 1),
 		finished: make(chan struct{}),
 	}
-	if cfg.csHit > 0 {
-		k.hitThresh = uint64(min(cfg.csHit, 1) * float64(^uint64(0)))
+	if cfg.csHit > 0 && cfg.csSet > 0 && cfg.segments == 0 {
+		// draw() is never 0, so P(draw() <= hitThresh) is csHit.
+		k.hitThresh = ^uint64(0)
+		if cfg.csHit < 1 {
+			k.hitThresh = uint64(math.Ldexp(cfg.csHit, 64))
+		}
+		k.setSlots = make([]slot, cfg.csSet)
 	}
 	if cfg.segments > 0 {
 		k.retxQ = make([]uint64, 0, n)
@@ -150,6 +170,11 @@ func (k *consumer) handle(bufs [][]byte, sizes []int, n int) {
 		}
 		seq, ok := lastSeq(fi.nameV)
 		s := &k.slots[seq&k.mask]
+		if seq&setFlag != 0 {
+			if j := seq &^ setFlag; j < uint64(len(k.setSlots)) {
+				s = &k.setSlots[j]
+			}
+		}
 		if !ok || s.state != slotPending || s.nameSeq != seq {
 			if fi.kind == pktData && isCtrl(fi.nameV) {
 				k.c.offerCtrl(fi.wire)
@@ -168,7 +193,6 @@ func (k *consumer) handle(bufs [][]byte, sizes []int, n int) {
 			continue
 		}
 		s.state = slotFree
-		s.used = true
 		nData++
 		nBytes += uint64(k.cfg.payload)
 		if k.measuring {
@@ -213,42 +237,61 @@ func (k *consumer) nextSeq(now time.Duration) (uint64, bool) {
 		k.slots[seq&k.mask] = slot{nameSeq: seq, sent: now, state: slotPending}
 		return seq, true
 	}
-	r := k.next
+	if k.hitThresh > 0 && (k.setSent < uint64(len(k.setSlots)) || k.draw() <= k.hitThresh) {
+		// A working-set name: the first len(setSlots) of them fetch the
+		// set (warm-up), later ones repeat it in the same order.
+		j := k.setNext
+		k.setNext++
+		if k.setNext == uint64(len(k.setSlots)) {
+			k.setNext = 0
+		}
+		k.setSent++
+		k.claim(&k.setSlots[j])
+		k.setSlots[j] = slot{nameSeq: setFlag | j, sent: now, state: slotPending}
+		return setFlag | j, true
+	}
+	seq := k.next
 	k.next++
-	s := &k.slots[r&k.mask]
-	if s.state == slotPending { // outstanding for a whole table: lost
+	s := &k.slots[seq&k.mask]
+	k.claim(s)
+	*s = slot{nameSeq: seq, sent: now, state: slotPending}
+	return seq, true
+}
+
+// claim counts a slot still pending when its name's turn comes again as
+// lost; mu is held.
+func (k *consumer) claim(s *slot) {
+	if s.state == slotPending { // outstanding for a whole cycle: lost
 		// Its window place comes back as a credit: the new Interest
 		// takes the credit the caller spends on it, not this place.
 		k.inflight--
 		k.stats.timeouts.Add(1)
 		k.credits.Add(1)
 	}
-	seq := r
-	if k.hitThresh > 0 && s.used {
-		// xorshift64
-		k.rng ^= k.rng << 13
-		k.rng ^= k.rng >> 7
-		k.rng ^= k.rng << 17
-		if k.rng < k.hitThresh {
-			seq = s.nameSeq
-		}
-	}
-	*s = slot{nameSeq: seq, sent: now, state: slotPending, used: s.used && seq == s.nameSeq}
-	return seq, true
+}
+
+// draw returns the next xorshift64 number; mu is held.
+func (k *consumer) draw() uint64 {
+	k.rng ^= k.rng << 13
+	k.rng ^= k.rng >> 7
+	k.rng ^= k.rng << 17
+	return k.rng
 }
 
 // expire frees (or, fetching, queues again) slots older than the timeout;
 // mu is held. It returns how many it freed.
 func (k *consumer) expire(now time.Duration) int {
 	n := 0
-	for i := range k.slots {
-		s := &k.slots[i]
-		if s.state == slotPending && now-s.sent > k.cfg.timeout {
-			n++
-			s.state = slotFree
-			if k.cfg.segments > 0 {
-				s.state = slotLost
-				k.retxQ = append(k.retxQ, s.nameSeq)
+	for _, tab := range [][]slot{k.slots, k.setSlots} {
+		for i := range tab {
+			s := &tab[i]
+			if s.state == slotPending && now-s.sent > k.cfg.timeout {
+				n++
+				s.state = slotFree
+				if k.cfg.segments > 0 {
+					s.state = slotLost
+					k.retxQ = append(k.retxQ, s.nameSeq)
+				}
 			}
 		}
 	}

@@ -70,3 +70,40 @@ func TestConsumerKeepsWindowAfterLoss(t *testing.T) {
 		t.Errorf("%d timeouts, want %d", got, dropped)
 	}
 }
+
+// TestConsumerWorkingSet checks the names a consumer asks for with --cs-hit:
+// the first csSet Interests fetch the working set, later ones repeat it in
+// order (all of them with csHit 1, about csHit of them otherwise) and the
+// rest ask for names never asked before.
+func TestConsumerWorkingSet(t *testing.T) {
+	const set, later = 50, 10000
+	for _, hit := range []float64{0, 0.3, 1} {
+		k := newConsumer(nil, consumerConfig{window: 8, timeout: time.Minute, csHit: hit, csSet: set, seed: 7})
+		seen := map[uint64]bool{}
+		repeats, nextSet := 0, uint64(0)
+		for i := range set + later {
+			seq, _ := k.nextSeq(0)
+			k.slots[seq&k.mask].state = slotFree // answered
+			if seq&setFlag != 0 {
+				k.setSlots[seq&^setFlag].state = slotFree
+				if seq&^setFlag != nextSet {
+					t.Fatalf("cs-hit %v: Interest %d asks for set name %d, want %d", hit, i, seq&^setFlag, nextSet)
+				}
+				nextSet = (nextSet + 1) % set
+			}
+			if i < set && hit > 0 && seq != setFlag|uint64(i) {
+				t.Fatalf("cs-hit %v: warm-up Interest %d asks for %#x", hit, i, seq)
+			}
+			if i >= set && seen[seq] {
+				repeats++
+			}
+			seen[seq] = true
+		}
+		if got := float64(repeats) / later; got < hit-0.03 || got > hit+0.03 {
+			t.Errorf("cs-hit %v: %.3f of the Interests after the warm-up repeat a name", hit, got)
+		}
+		if k.stats.timeouts.Load() != 0 {
+			t.Errorf("cs-hit %v: %d slots counted lost", hit, k.stats.timeouts.Load())
+		}
+	}
+}

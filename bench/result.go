@@ -26,6 +26,7 @@ type Knobs struct {
 	Window     int     `json:"window"`
 	FIBSize    int     `json:"fib_size"`
 	CSHit      float64 `json:"cs_hit"`
+	CSSet      int     `json:"cs_set,omitempty"` // with cs_hit > 0
 	DurationS  float64 `json:"duration_s"`
 	WarmupS    float64 `json:"warmup_s"`
 	ObjectSize int64   `json:"object_size,omitempty"`

@@ -136,6 +136,9 @@ func runTarget(ctx context.Context, cfg *Config, target string, run int) (res Re
 	res.Knobs = Knobs{Transport: cfg.Transport, Flows: cfg.Flows, NameLen: cfg.NameLen, Payload: cfg.Payload,
 		Window: cfg.Window, FIBSize: cfg.FIBSize, CSHit: cfg.CSHit,
 		DurationS: cfg.Duration.Seconds(), WarmupS: cfg.Warmup.Seconds()}
+	if cfg.CSHit > 0 && cfg.Scenario != ScenarioFetch {
+		res.Knobs.CSSet = cfg.CSSet
+	}
 	if cfg.Scenario == ScenarioFetch {
 		res.Knobs.DurationS, res.Knobs.WarmupS, res.Knobs.ObjectSize = 0, 0, cfg.ObjectSize
 		res.Knobs.Fetcher = cfg.Fetcher
@@ -297,7 +300,7 @@ func (s *session) connect(ctx context.Context) error {
 		rand.Read(seed[:])
 		ccfg := consumerConfig{
 			tmpl:   newInterestTemplate(name, seqType, lifetime),
-			window: cfg.Window, timeout: cfg.Timeout, csHit: cfg.CSHit, payload: cfg.Payload,
+			window: cfg.Window, timeout: cfg.Timeout, csHit: cfg.CSHit, csSet: cfg.CSSet, payload: cfg.Payload,
 			segments: segments, epoch: s.epoch,
 			seed: uint64(seed[0]) | uint64(seed[1])<<8 | uint64(seed[2])<<16 | uint64(seed[3])<<24 |
 				uint64(seed[4])<<32 | uint64(seed[5])<<40 | uint64(seed[6])<<48 | uint64(seed[7])<<56,

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -71,17 +72,27 @@ func TestInprocForwarder(t *testing.T) {
 }
 
 func TestInprocCacheHits(t *testing.T) {
-	cfg := short(TargetInproc, "memory")
-	cfg.CSHit = 0.5
-	cfg.Flows = 1
-	r := runOne(t, cfg)
-	checkTraffic(t, r)
-	if r.CSHitRatio < 0.2 || r.CSHitRatio > 0.8 {
-		t.Errorf("cs_hit_ratio %.2f with --cs-hit 0.5", r.CSHitRatio)
+	tests := []struct {
+		hit, lo, hi float64
+		capacity    int
+	}{
+		{hit: 1, lo: 0.95, hi: 1},
+		{hit: 0.5, lo: 0.3, hi: 0.7},
+		{hit: 1, capacity: -1}, // CS off: no hits whatever the names
 	}
-	cfg.CSCapacity = -1
-	if r := runOne(t, cfg); r.CSHitRatio != 0 {
-		t.Errorf("cs_hit_ratio %.2f with the CS off", r.CSHitRatio)
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("cs-hit %v cs-capacity %d", tt.hit, tt.capacity), func(t *testing.T) {
+			cfg := short(TargetInproc, "memory")
+			cfg.CSHit, cfg.CSSet, cfg.CSCapacity = tt.hit, 100, tt.capacity
+			r := runOne(t, cfg)
+			checkTraffic(t, r)
+			if r.CSHitRatio < tt.lo || r.CSHitRatio > tt.hi {
+				t.Errorf("cs_hit_ratio %.3f, want %.2f..%.2f", r.CSHitRatio, tt.lo, tt.hi)
+			}
+			if r.Knobs.CSHit != tt.hit || r.Knobs.CSSet != 100 {
+				t.Errorf("knobs %+v", r.Knobs)
+			}
+		})
 	}
 }
 

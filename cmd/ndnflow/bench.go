@@ -140,7 +140,8 @@ func newBenchScenarioCmd(scenario, short string) *cobra.Command {
 	}
 	f.IntVar(&cfg.Window, "window", defWindow, "Interests in flight per flow (fetch with app: the largest congestion window)")
 	f.IntVar(&cfg.FIBSize, "fib-size", 0, "extra routes registered on the target")
-	f.Float64Var(&cfg.CSHit, "cs-hit", 0, "fraction of Interests that repeat an earlier name")
+	f.Float64Var(&cfg.CSHit, "cs-hit", 0, "fraction of measured Interests that repeat a name of the flow's working set, fetched once during the warm-up (1: all CS hits if the CS holds flows×cs-set Data)")
+	f.IntVar(&cfg.CSSet, "cs-set", 1000, "names in each flow's working set with --cs-hit (at least --window)")
 	f.DurationVar(&cfg.Duration, "duration", 10*time.Second, "measured interval")
 	f.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "traffic before the measured interval")
 	f.StringVar(&objectSize, "object-size", "16MiB", "fetch: size of each consumer's object (B, KiB, MiB, GiB)")

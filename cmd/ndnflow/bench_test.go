@@ -23,6 +23,7 @@ func TestBenchBadArguments(t *testing.T) {
 		{[]string{"bench", "fwd", "--payload", "100000"}, "--payload"},
 		{[]string{"bench", "fwd", "--name-len", "2"}, "--name-len"},
 		{[]string{"bench", "fwd", "--cs-hit", "2"}, "--cs-hit"},
+		{[]string{"bench", "fwd", "--cs-hit", "1", "--cs-set", "4"}, "--cs-set 4"},
 		{[]string{"bench", "fwd", "--transport", "carrier-pigeon"}, "--transport"},
 		{[]string{"bench", "fwd", "--target", "ftp://x"}, "--target"},
 		{[]string{"bench", "fwd", "--target", "unix:///x.sock", "--transport", "udp"}, "contradicts"},
