@@ -30,6 +30,9 @@ type getSummary struct {
 	GoodputMbps     float64 `json:"goodput_mbps"`
 	Retransmissions uint64  `json:"retransmissions"`
 	Timeouts        uint64  `json:"timeouts"`
+	// Spurious counts retransmissions whose earlier Interest was answered
+	// after all: a stall longer than the RTO, not a loss.
+	Spurious        uint64  `json:"spurious"`
 	Nacks           uint64  `json:"nacks"`
 	CongestionMarks uint64  `json:"congestion_marks"`
 	WindowDecreases uint64  `json:"window_decreases"`
@@ -214,7 +217,8 @@ func printSummary(out io.Writer, r *segmented.Result, asJSON bool) error {
 		s := getSummary{
 			Name: r.Name.String(), Bytes: r.Bytes, Segments: r.Segments, Seconds: r.Elapsed.Seconds(),
 			GoodputMbps: r.Goodput() / 1e6, Retransmissions: r.Retransmissions, Timeouts: r.Timeouts,
-			Nacks: r.Nacks, CongestionMarks: r.CongestionMarks, WindowDecreases: r.WindowDecreases,
+			Spurious: r.Spurious,
+			Nacks:    r.Nacks, CongestionMarks: r.CongestionMarks, WindowDecreases: r.WindowDecreases,
 			MaxWindow: r.MaxWindowUsed, SRTTms: float64(r.SRTT.Microseconds()) / 1000,
 			MinRTTms: float64(r.MinRTT.Microseconds()) / 1000,
 		}
