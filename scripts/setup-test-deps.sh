@@ -14,6 +14,7 @@ set -euo pipefail
 APT_PACKAGES=(
 	ffmpeg   # app/video, cmd/ndnflow video tests: packaging and ffprobe
 	chromium # cmd/ndnflow video test: headless player page with hls.js
+	iproute2 # bench/topo, face: ip netns, veth, bridges and tc for multi-node and Ethernet tests
 )
 NPM_DIRS=(
 	app/video/testdata/player # hls.js served offline to the headless browser
