@@ -36,7 +36,8 @@ type Config struct {
 	// (NFD face flag bit 0). Only local-scope faces may enable it; New
 	// ignores it on others.
 	LocalFields bool
-	// MTU overrides the transport's MTU (0: use Info().MTU). Packets whose
+	// MTU overrides the transport's MTU (0: use Info().MTU); a value above
+	// the transport's is capped to it, as NFD does. Packets whose
 	// frame exceeds the MTU are fragmented (datagram transports only).
 	// Change it later with SetMTU.
 	MTU int
@@ -92,8 +93,8 @@ func (c *Config) applyDefaults(info TransportInfo) {
 	if info.OnDemand && c.Persistency == PersistencyPersistent {
 		c.Persistency = PersistencyOnDemand
 	}
-	if c.MTU <= 0 {
-		c.MTU = info.MTU
+	if c.MTU <= 0 || info.MTU > 0 && c.MTU > info.MTU {
+		c.MTU = info.MTU // an override can lower the MTU, never raise it (as SetMTU)
 	}
 	if info.Stream {
 		c.MTU = 0

@@ -49,6 +49,30 @@ func TestSetMTU(t *testing.T) {
 	}
 }
 
+// TestConfigMTU checks Config.MTU at creation: it can lower a datagram
+// face's MTU but is capped to the transport's (NFD's faces/create), and
+// stream faces have none.
+func TestConfigMTU(t *testing.T) {
+	for _, tc := range []struct {
+		pair    string
+		mtu     int
+		wantMTU int
+	}{
+		{"udp4", 0, face.DefaultUDPMTU},
+		{"udp4", 1400, 1400},
+		{"udp4", 9000, face.DefaultUDPMTU},
+		{"tcp4", 1400, 0},
+	} {
+		t.Run(fmt.Sprintf("%s/%d", tc.pair, tc.mtu), func(t *testing.T) {
+			a, b := findPair(tc.pair).make(t)
+			fa, _, _, _ := facePair(t, a, b, face.Config{MTU: tc.mtu}, face.Config{})
+			if got := fa.Info().MTU; got != tc.wantMTU {
+				t.Errorf("Config.MTU %d: Info().MTU = %d, want %d", tc.mtu, got, tc.wantMTU)
+			}
+		})
+	}
+}
+
 // TestSetMTUFragments lowers a UDP face's MTU while packets are being sent
 // from several goroutines (and Info read): the face then fragments what
 // exceeds the new MTU, the peer reassembles it, and raising the MTU again
